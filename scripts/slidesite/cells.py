@@ -1,0 +1,102 @@
+"""Find live cells (```python run …) in Markdown and parse their options."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# An opening fence: up to 3 spaces, 3+ backticks or tildes, then the info string.
+FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
+
+RUN_OPTIONS = ("autorun", "expect-error", "timeout")
+
+
+@dataclass
+class Cell:
+    """One live cell: its code, options and where it starts in the source."""
+
+    code: str
+    line: int  # 1-based line of the opening fence
+    options: dict[str, str] = field(default_factory=dict)
+    index: int = 0  # position among the live cells of its file, from 1
+
+    @property
+    def autorun(self) -> bool:
+        return "autorun" in self.options
+
+    @property
+    def expect_error(self) -> bool:
+        return "expect-error" in self.options
+
+    @property
+    def timeout(self) -> float | None:
+        value = self.options.get("timeout")
+        return float(value) if value else None
+
+
+class CellOptionError(ValueError):
+    """An unknown or malformed option after `python run`."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def parse_info(info: str, line: int) -> dict[str, str] | None:
+    """Return the options of a `python run …` info string, or None for any other fence."""
+    words = info.split()
+    if len(words) < 2 or words[0] != "python" or words[1] != "run":
+        return None
+    options: dict[str, str] = {}
+    for word in words[2:]:
+        name, _, value = word.partition("=")
+        if name not in RUN_OPTIONS:
+            raise CellOptionError(line, f"unknown live-cell option {word!r} (known: {', '.join(RUN_OPTIONS)})")
+        if name == "timeout":
+            try:
+                if float(value) <= 0:
+                    raise ValueError
+            except ValueError:
+                raise CellOptionError(line, f"timeout needs a positive number of seconds, got {word!r}") from None
+        options[name] = value
+    return options
+
+
+@dataclass
+class Fence:
+    """A fenced code block: lines [start, end) of the source, 0-based, fences included."""
+
+    start: int
+    end: int
+    info: str
+    body: str
+
+
+def iter_fences(lines: list[str]) -> list[Fence]:
+    """All fenced code blocks in order; an unclosed fence runs to the end, as in CommonMark."""
+    fences: list[Fence] = []
+    i = 0
+    while i < len(lines):
+        m = FENCE_OPEN.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        marker = m.group("fence")
+        close = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
+        j = i + 1
+        while j < len(lines) and not close.match(lines[j]):
+            j += 1
+        body = "\n".join(lines[i + 1 : j])
+        fences.append(Fence(i, min(j + 1, len(lines)), m.group("info").strip(), body))
+        i = j + 1
+    return fences
+
+
+def find_cells(text: str) -> list[Cell]:
+    """The live cells of a Markdown text, numbered from 1."""
+    cells = []
+    for fence in iter_fences(text.split("\n")):
+        options = parse_info(fence.info, fence.start + 1)
+        if options is not None:
+            cells.append(Cell(fence.body, fence.start + 1, options, len(cells) + 1))
+    return cells
