@@ -1,0 +1,86 @@
+"""`scripts/build`: build the whole site into site/, atomically.
+
+The site is built into a sibling temporary folder and swapped in only when the build
+succeeded, so a bad input leaves the previous site/ untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from .errors import BuildError, SetupError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build_site(site_dir: Path, *, pdf: bool = False, packages_from: str | None = None, quiet: bool = True) -> None:
+    """Build into a temporary folder next to site_dir, then swap it in."""
+    os.environ["SLIDESITE_PDF"] = "1" if pdf else "0"
+    if packages_from:
+        os.environ["SLIDESITE_PYODIDE_PACKAGES_FROM"] = packages_from
+    _log_to_stderr(logging.WARNING if quiet else logging.INFO)
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.tmp-", dir=site_dir.parent))
+    try:
+        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp))
+        build(config)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = site_dir.with_name(site_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    tmp.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _log_to_stderr(level: int) -> None:
+    """MkDocs logs plugin errors itself; show them as one `error: …` line each."""
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(level)
+    if not any(getattr(h, "slidesite", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.slidesite = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/build", description="Build the static site into site/.")
+    parser.add_argument("--pdf", action="store_true", help="also export every deck to PDF (needs chromium)")
+    parser.add_argument("--site-dir", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+    parser.add_argument(
+        "--pyodide-packages-from", metavar="DIR|URL",
+        help="take Pyodide package files from this folder or URL instead of the PyPI download",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    started = time.perf_counter()
+    try:
+        build_site(args.site_dir, pdf=args.pdf, packages_from=args.pyodide_packages_from, quiet=not args.verbose)
+    except (BuildError, SetupError, PluginError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except Abort:
+        return 1  # MkDocs has logged the error already
+    print(f"built {args.site_dir} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

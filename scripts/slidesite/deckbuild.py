@@ -1,0 +1,175 @@
+"""Compile every deck with one marp-cli run and derive its textbook page.
+
+The standalone step the MkDocs hook calls: it reads `slides/`, recompiles only decks
+whose source, referenced files, themes or runtime tags changed (cached in `.cache/build/`),
+and returns what the site needs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from . import themes
+from .deck import Deck, read_deck
+from .errors import BuildError
+from .files import mirror, place, sha256_of
+from .livecode_fence import modules_html, transform_cells
+from .marp import run_marp
+from .textbook import PageLinks, convert
+
+# Bump when the compiled output changes for the same inputs.
+BUILD_FORMAT = "3"
+SITE_ASSETS_FROM_DECK = "../../assets"
+
+
+@dataclass
+class BuiltDeck:
+    deck: Deck
+    folder: Path  # cached output: index.html, referenced files, <deck>.pdf when built
+    pdf: bool
+
+    def page_markdown(self) -> str:
+        """The textbook page, with links relative to /lectures/<deck>/."""
+        deck_url = f"../../slides/{self.deck.name}/"
+        links = PageLinks(deck_url, f"{deck_url}{self.deck.name}.pdf" if self.pdf else None)
+        page = convert(self.deck, links)
+        modules = modules_html([(PurePosixPath(m).name, deck_url + m) for m in self.deck.modules])
+        return page + ("\n" + modules + "\n" if modules else "")
+
+
+def discover(slides_dir: Path) -> list[Path]:
+    return sorted(p for p in slides_dir.rglob("*.md") if p.is_file())
+
+
+def load_decks(slides_dir: Path) -> list[Deck]:
+    """Read and check every deck; the first problem raises BuildError naming file and line."""
+    decks: list[Deck] = []
+    seen: dict[str, Path] = {}
+    known = themes.known_themes()
+    for path in discover(slides_dir):
+        deck = read_deck(path)
+        if deck.name in seen:
+            raise BuildError(path, f"two decks named {deck.name!r}: {seen[deck.name]} has the same output name", 1)
+        seen[deck.name] = path
+        if deck.theme not in known:
+            raise BuildError(path, f"theme {deck.theme!r} does not exist (known: {', '.join(sorted(known))})",
+                             _front_matter_line(deck, "theme"))
+        for ref in deck.refs:
+            target = (path.parent / ref.rel).resolve()
+            if not target.is_relative_to(slides_dir.resolve()):
+                raise BuildError(path, f"referenced file {ref.rel!r} lies outside {slides_dir.name}/", ref.line)
+            if not target.is_file():
+                raise BuildError(path, f"referenced file not found: {ref.rel}", ref.line)
+        decks.append(deck)
+    return decks
+
+
+def _front_matter_line(deck: Deck, key: str) -> int:
+    for i, line in enumerate(deck.text.split("\n")):
+        if line.startswith(f"{key}:"):
+            return i + 1
+    return 1
+
+
+def sort_key(deck: Deck) -> tuple[int, int, str]:
+    """Numbered lectures first, in number order; then the rest by file name."""
+    return (0, deck.lecture, deck.name) if deck.lecture is not None else (1, 0, deck.name)
+
+
+def build_decks(
+    root: Path,
+    *,
+    pdf: bool,
+    head_tags: Callable[[Deck], str],
+    log: Callable[[str], None] = print,
+) -> list[BuiltDeck]:
+    """Compile changed decks into the cache and return every deck, in nav order."""
+    slides_dir, cache = root / "slides", root / ".cache" / "build"
+    decks = sorted(load_decks(slides_dir), key=sort_key)
+    manifest_path = cache / "manifest.json"
+    manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    theme_files = themes.theme_files()
+
+    keys = {d.name: _deck_key(d, theme_files, head_tags(d)) for d in decks}
+    stale = [d for d in decks if manifest.get(d.name) != keys[d.name] or not (cache / "decks" / d.name).exists()]
+    if stale:
+        log(f"marp: compiling {len(stale)} deck(s): {', '.join(d.name for d in stale)}")
+        _compile(root, cache, stale, head_tags)
+        for d in stale:
+            manifest[d.name] = keys[d.name]
+            manifest.pop(f"{d.name}.pdf", None)
+    if pdf:
+        want = [d for d in decks if manifest.get(f"{d.name}.pdf") != keys[d.name]]
+        if want:
+            log(f"marp: exporting {len(want)} PDF(s)")
+            _export_pdfs(root, cache, want)
+            for d in want:
+                manifest[f"{d.name}.pdf"] = keys[d.name]
+    cache.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return [
+        BuiltDeck(d, cache / "decks" / d.name, manifest.get(f"{d.name}.pdf") == keys[d.name])
+        for d in decks
+    ]
+
+
+def _deck_key(deck: Deck, theme_files: list[Path], tags: str) -> str:
+    refs = [deck.path.parent / r.rel for r in deck.refs]
+    return sha256_of(BUILD_FORMAT, deck.text, tags, *theme_files, *refs)
+
+
+def _stage_sources(cache: Path, decks: list[Deck], name: str) -> Path:
+    """Write each deck's Marp input (live cells turned into HTML) with its files beside it."""
+    src = cache / name
+    shutil.rmtree(src, ignore_errors=True)
+    for deck in decks:
+        folder = src / deck.name
+        folder.mkdir(parents=True)
+        (folder / "index.md").write_text(transform_cells(deck.text), encoding="utf-8")
+        for ref in deck.refs:
+            place(deck.path.parent / ref.rel, folder / ref.rel)
+    return src
+
+
+def _compile(root: Path, cache: Path, decks: list[Deck], head_tags: Callable[[Deck], str]) -> None:
+    src = _stage_sources(cache, decks, "src-html")
+    out = cache / "out-html"
+    shutil.rmtree(out, ignore_errors=True)
+    theme_css = themes.themes_for_marp(cache / "themes-html", SITE_ASSETS_FROM_DECK + "/fonts")
+    run_marp(root, src, out, theme_css)
+    for deck in decks:
+        html_path = out / deck.name / "index.html"
+        if not html_path.exists():
+            raise BuildError(deck.path, "marp-cli produced no HTML for this deck")
+        page = html_path.read_text(encoding="utf-8")
+        page = page.replace("</head>", head_tags(deck) + "</head>", 1)
+        html_path.write_text(page, encoding="utf-8")
+        mirror(src / deck.name, out / deck.name, "**/*")
+        (out / deck.name / "index.md").unlink()
+        final = cache / "decks" / deck.name
+        shutil.rmtree(final, ignore_errors=True)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        (out / deck.name).rename(final)
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def _export_pdfs(root: Path, cache: Path, decks: list[Deck]) -> None:
+    src = _stage_sources(cache, decks, "src-pdf")
+    out = cache / "out-pdf"
+    shutil.rmtree(out, ignore_errors=True)
+    fonts_site = cache / "pdf-site"
+    themes.install_fonts(fonts_site)
+    fonts_url = (fonts_site / "assets" / "fonts").resolve().as_uri()
+    run_marp(root, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True)
+    for deck in decks:
+        made = out / deck.name / "index.pdf"
+        if not made.exists():
+            raise BuildError(deck.path, "marp-cli produced no PDF for this deck")
+        made.replace(cache / "decks" / deck.name / f"{deck.name}.pdf")
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)

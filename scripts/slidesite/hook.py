@@ -1,0 +1,103 @@
+"""MkDocs event handlers: a thin adapter from MkDocs to the standalone deck build."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from . import livecode_assets, themes
+from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, build_decks
+from .deck import Deck
+from .errors import BuildError, SetupError
+from .files import mirror
+from .livecode_fence import modules_html
+from .options import Options, from_mkdocs
+from .static_assets import install_site_assets
+
+log = logging.getLogger("mkdocs.slidesite")
+
+
+class State:
+    """What one build carries from event to event; reset at the start of every build."""
+
+    options: Options | None = None
+    decks: list[BuiltDeck] = []
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    State.options, State.decks = None, []
+    try:
+        State.options = from_mkdocs(Path(config.config_file_path), config.extra)
+    except BuildError as err:
+        raise PluginError(str(err)) from None
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    options = _options()
+
+    def deck_tags(deck: Deck) -> str:
+        modules = [(Path(m).name, m) for m in deck.modules]
+        return modules_html(modules) + livecode_assets.runtime_head_tags(SITE_ASSETS_FROM_DECK, options.pyodide_url)
+
+    try:
+        State.decks = build_decks(options.root, pdf=options.pdf, head_tags=deck_tags, log=log.info)
+    except (BuildError, SetupError) as err:
+        raise PluginError(str(err)) from None
+    for built in State.decks:
+        files.append(File.generated(config, f"lectures/{built.deck.name}.md", content=built.page_markdown()))
+    config.nav = _nav_with_decks(config.nav, State.decks)
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    from .livecode_fence import transform_cells
+
+    try:
+        return transform_cells(markdown)
+    except ValueError as err:
+        raise PluginError(f"{page.file.src_uri}:{getattr(err, 'line', '?')}: {err}") from None
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    assets = get_relative_url("assets", page.url)
+    tags = livecode_assets.runtime_head_tags(assets, _options().pyodide_url)
+    return output.replace("</head>", tags + "</head>", 1)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    options = _options()
+    site = Path(config.site_dir)
+    try:
+        for built in State.decks:
+            mirror(built.folder, site / "slides" / built.deck.name)
+        install_site_assets(options.root, site)
+        themes.install_fonts(site)
+        livecode_assets.install_runtime(
+            site, pyodide_url=options.pyodide_url, packages_from=options.pyodide_packages_from
+        )
+    except (BuildError, SetupError) as err:
+        raise PluginError(str(err)) from None
+    State.decks = []
+
+
+def _options() -> Options:
+    if State.options is None:
+        raise PluginError("slidesite hook: on_config did not run")
+    return State.options
+
+
+def _nav_with_decks(nav: list | None, decks: list[BuiltDeck]) -> list:
+    """Insert one nav section per deck group (講義 first) after the home page."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for built in decks:
+        groups.setdefault(built.deck.section, []).append({built.deck.title: f"lectures/{built.deck.name}.md"})
+    sections = [{name: items} for name, items in groups.items()]
+    nav = list(nav or ["index.md"])
+    return nav[:1] + sections + nav[1:]

@@ -1,0 +1,20 @@
+"""Vendored browser files the site ships: site CSS/JS from theme/site and MathJax."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import SetupError
+from .files import mirror
+
+MATHJAX_PARTS = ("tex-mml-chtml.js", "input/tex/extensions/**/*", "output/chtml/fonts/woff-v2/*", "ui/*", "a11y/*")
+
+
+def install_site_assets(root: Path, site_dir: Path) -> None:
+    """theme/site/* → assets/site/, MathJax → assets/mathjax/."""
+    mirror(root / "theme" / "site", site_dir / "assets" / "site")
+    mathjax = root / "node_modules" / "mathjax" / "es5"
+    if not mathjax.exists():
+        raise SetupError("MathJax is not installed: run `npm ci`")
+    for part in MATHJAX_PARTS:
+        mirror(mathjax, site_dir / "assets" / "mathjax", part)
