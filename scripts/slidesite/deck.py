@@ -143,7 +143,7 @@ def code_line_mask(lines: list[str]) -> list[bool]:
 
 def comments_with_lines(lines: list[str], first_line: int, in_code: list[bool]) -> list[tuple[str, int]]:
     """HTML comments outside code, with the source line each starts on."""
-    text = "\n".join("" if code else line for line, code in zip(lines, in_code))
+    text = "\n".join("" if code else line for line, code in zip(lines, in_code, strict=True))
     found = []
     for m in COMMENT.finditer(text):
         found.append((m.group(1), first_line + text.count("\n", 0, m.start())))

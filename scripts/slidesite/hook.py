@@ -12,8 +12,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import livecode_assets, themes
-from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, build_decks
 from .deck import Deck
+from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, build_decks
 from .errors import BuildError, SetupError
 from .files import mirror
 from .livecode_fence import modules_html

@@ -26,7 +26,8 @@ def from_mkdocs(config_file: Path, extra: dict[str, object]) -> Options:
         raise BuildError(config_file, "extra.livecode must be a mapping")
     unknown = set(section) - {"pyodide"}
     if unknown:
-        raise BuildError(config_file, f"unknown key(s) in extra.livecode: {', '.join(sorted(unknown))} (known: pyodide)")
+        names = ", ".join(sorted(unknown))
+        raise BuildError(config_file, f"unknown key(s) in extra.livecode: {names} (known: pyodide)")
     source = str(section.get("pyodide", "self-hosted"))
     if source == "self-hosted":
         url = None

@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .deck import ATX_HEADING, COMMENT, MD_IMAGE, Deck, Slide, code_line_mask, plain_text
+from .deck import ATX_HEADING, COMMENT, MD_IMAGE, Deck, Slide, code_line_mask
 
 STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
 DIV_OPEN = re.compile(r"^(\s*)<(div|details)\b(?![^>]*\bmarkdown=)([^>]*)>")
@@ -122,7 +122,7 @@ def _notes(slide: Slide) -> str:
 def _demote_headings(lines: list[str]) -> list[str]:
     mask = code_line_mask(lines)
     out = []
-    for line, code in zip(lines, mask):
+    for line, code in zip(lines, mask, strict=True):
         m = None if code else ATX_HEADING.match(line)
         if m:
             level = min(6, max(3, len(m.group(1)) + 1))
@@ -135,7 +135,7 @@ def _body_lines(slide: Slide, deck: Deck, links: PageLinks) -> list[str]:
     """The slide's Markdown without comments, styles or slide-only syntax."""
     mask = code_line_mask(slide.lines)
     chunks: list[tuple[bool, list[str]]] = []
-    for line, code in zip(slide.lines, mask):
+    for line, code in zip(slide.lines, mask, strict=True):
         if chunks and chunks[-1][0] == code:
             chunks[-1][1].append(line)
         else:
