@@ -24,7 +24,14 @@ from .errors import BuildError, SetupError
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def build_site(site_dir: Path, *, pdf: bool = False, packages_from: str | None = None, quiet: bool = True) -> None:
+def build_site(
+    site_dir: Path,
+    *,
+    config_file: Path = ROOT / "mkdocs.yml",
+    pdf: bool = False,
+    packages_from: str | None = None,
+    quiet: bool = True,
+) -> None:
     """Build into a temporary folder next to site_dir, then swap it in."""
     os.environ["SLIDESITE_PDF"] = "1" if pdf else "0"
     if packages_from:
@@ -34,7 +41,7 @@ def build_site(site_dir: Path, *, pdf: bool = False, packages_from: str | None =
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.tmp-", dir=site_dir.parent))
     try:
-        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp))
+        config = load_config(str(config_file), site_dir=str(tmp))
         build(config)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -62,23 +69,32 @@ def _log_to_stderr(level: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/build", description="Build the static site into site/.")
     parser.add_argument("--pdf", action="store_true", help="also export every deck to PDF (needs chromium)")
-    parser.add_argument("--site-dir", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+    parser.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/ beside mkdocs.yml)")
+    parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
     parser.add_argument(
         "--pyodide-packages-from", metavar="DIR|URL",
         help="take Pyodide package files from this folder or URL instead of the PyPI download",
     )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    os.chdir(ROOT)
+    config_file = args.config.resolve()
+    site_dir = (args.site_dir or config_file.parent / "site").resolve()
+    os.chdir(config_file.parent)
     started = time.perf_counter()
     try:
-        build_site(args.site_dir, pdf=args.pdf, packages_from=args.pyodide_packages_from, quiet=not args.verbose)
+        build_site(
+            site_dir,
+            config_file=config_file,
+            pdf=args.pdf,
+            packages_from=args.pyodide_packages_from,
+            quiet=not args.verbose,
+        )
     except (BuildError, SetupError, PluginError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except Abort:
         return 1  # MkDocs has logged the error already
-    print(f"built {args.site_dir} in {time.perf_counter() - started:.1f} s")
+    print(f"built {site_dir} in {time.perf_counter() - started:.1f} s")
     return 0
 
 

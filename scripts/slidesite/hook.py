@@ -16,7 +16,9 @@ from .deck import Deck
 from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, build_decks
 from .errors import BuildError, SetupError
 from .files import mirror
-from .livecode_fence import modules_html
+from .cells import CellOptionError
+from .lecture_list import LECTURE_LIST_MARKER, lecture_table
+from .livecode_fence import modules_html, transform_cells
 from .options import Options, from_mkdocs
 from .static_assets import install_site_assets
 
@@ -57,12 +59,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    from .livecode_fence import transform_cells
-
+    markdown = markdown.replace(LECTURE_LIST_MARKER, lecture_table(State.decks, page.file.src_uri))
     try:
         return transform_cells(markdown)
-    except ValueError as err:
-        raise PluginError(f"{page.file.src_uri}:{getattr(err, 'line', '?')}: {err}") from None
+    except CellOptionError as err:
+        # Front matter is already stripped here, so the line is counted from the body.
+        raise PluginError(f"docs/{page.file.src_uri}: {err} (line {err.line} of the page body)") from None
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -84,7 +86,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         )
     except (BuildError, SetupError) as err:
         raise PluginError(str(err)) from None
-    State.decks = []
 
 
 def _options() -> Options:

@@ -60,7 +60,6 @@ def _title_block(slide: Slide, deck: Deck, links: PageLinks) -> str:
             dropped_title = True
             continue
         if m:
-            line = f"{'#' * 2} {m.group(2)}" if len(m.group(1)) <= 2 else line
             line = f'<p class="subtitle" markdown>{m.group(2)}</p>'
         kept.append(line)
     text = "\n".join(kept).strip()

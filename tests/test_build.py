@@ -1,0 +1,131 @@
+"""The build command on small projects: outputs, incremental rebuilds, nav, and bad input."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from project import deck, make_project, run_build
+
+LEAD = "<!-- _class: lead -->\n\n# **講義タイトル**\n\n---\n\n<!-- _header: 本文 -->\n\nテキスト\n"
+
+
+def test_deck_and_textbook_page_are_built_with_referenced_files(tmp_path):
+    root = make_project(tmp_path / "p", {"01-a.md": deck(LEAD + "\n![h:200](img/01-a/pic.png)\n", title="第一回", lecture=1)})
+    (root / "slides" / "img" / "01-a").mkdir(parents=True)
+    (root / "slides" / "img" / "01-a" / "pic.png").write_bytes(b"\x89PNG fake")
+    done = run_build(root)
+    assert done.returncode == 0, done.stderr
+    site = root / "site"
+    html = (site / "slides" / "01-a" / "index.html").read_text()
+    assert "bespoke" in html and "講義タイトル" in html
+    assert (site / "slides" / "01-a" / "img" / "01-a" / "pic.png").read_bytes() == b"\x89PNG fake"
+    page = (site / "lectures" / "01-a" / "index.html").read_text()
+    assert '<iframe src="../../slides/01-a/"' in page
+    assert 'href="../../slides/01-a/#2"' in page
+    assert 'src="../../slides/01-a/img/01-a/pic.png"' in page
+
+
+def test_nav_orders_lectures_by_number_then_others_by_file_name(tmp_path):
+    decks = {
+        "b-extra.md": deck("# 補足B\n"),
+        "10-ten.md": deck("# x\n", title="第十回", lecture=10),
+        "02-two.md": deck("# x\n", title="第二回", lecture=2),
+        "a-extra.md": deck("# 補足A\n"),
+    }
+    root = make_project(tmp_path / "p", decks)
+    done = run_build(root)
+    assert done.returncode == 0, done.stderr
+    home = (root / "site" / "index.html").read_text()
+    nav = re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span class="md-ellipsis">\s*([^<]+?)\s*</span>', home)
+    order = [t for t in nav if t in {"第二回", "第十回", "補足A", "補足B"}]
+    assert order[:4] == ["第二回", "第十回", "補足A", "補足B"]
+    table = home[home.index('class="lecture-table"'):]
+    assert table.index("第二回") < table.index("第十回") < table.index("補足A") < table.index("補足B")
+
+
+def test_rebuild_compiles_only_what_changed(tmp_path):
+    root = make_project(tmp_path / "p", {"a.md": deck("# A\n"), "b.md": deck("# B\n")})
+    first = run_build(root, "-v")
+    assert "compiling 2 deck(s): a, b" in first.stderr
+    again = run_build(root, "-v")
+    assert again.returncode == 0 and "compiling" not in again.stderr
+    (root / "slides" / "b.md").write_text(deck("# B2\n"), encoding="utf-8")
+    third = run_build(root, "-v")
+    assert "compiling 1 deck(s): b" in third.stderr
+    assert "B2" in (root / "site" / "slides" / "b" / "index.html").read_text()
+    manifest = json.loads((root / ".cache" / "build" / "manifest.json").read_text())
+    assert set(manifest) == {"a", "b"}
+
+
+BAD_INPUTS = {
+    "broken-yaml": ({"x.md": "---\nmarp: true\ntitle: [oops\n---\n# x\n"}, r"slides/x\.md:3: broken YAML front matter"),
+    "unknown-theme": ({"x.md": deck("# x\n", theme="nosuch")}, r"slides/x\.md:3: theme 'nosuch' does not exist"),
+    "missing-image": (
+        {"x.md": deck("# x\n\n![w:300](img/none.png)\n")},
+        r"slides/x\.md:7: referenced file not found: img/none\.png",
+    ),
+    "not-marp": ({"x.md": "---\ntheme: honwaka\n---\n# x\n"}, r"slides/x\.md:1: not a Marp deck: add `marp: true`"),
+    "same-name": (
+        {"one/x.md": deck("# a\n"), "two/x.md": deck("# b\n")},
+        r"slides/two/x\.md:1: two decks named 'x'",
+    ),
+    "bad-cell-option": (
+        {"x.md": deck("# x\n\n```python run later\nprint(1)\n```\n")},
+        r"slides/x\.md:7: unknown live-cell option 'later'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_fails_with_one_clear_line_and_keeps_the_old_site(tmp_path, case):
+    decks, pattern = BAD_INPUTS[case]
+    root = make_project(tmp_path / "p", decks)
+    (root / "site").mkdir()
+    (root / "site" / "previous.html").write_text("old site")
+    done = run_build(root)
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, done.stderr
+    assert re.search(pattern, errors[0]), errors[0]
+    assert (root / "site" / "previous.html").read_text() == "old site"
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_missing_marp_cli_says_how_to_install_it(tmp_path):
+    root = make_project(tmp_path / "p", {"x.md": deck("# x\n")}, node_modules=False)
+    done = run_build(root)
+    assert done.returncode == 1
+    assert "marp-cli is not installed: run `npm ci`" in done.stderr
+
+
+def test_deck_without_metadata_takes_title_from_first_heading(tmp_path):
+    root = make_project(tmp_path / "p", {"z.md": "---\nmarp: true\n---\n\n# 見出しの題\n\n---\n\n本文\n"})
+    done = run_build(root)
+    assert done.returncode == 0, done.stderr
+    page = (root / "site" / "lectures" / "z" / "index.html").read_text()
+    assert "<title>見出しの題" in page
+
+
+def test_cells_become_live_cell_blocks_in_deck_and_page(tmp_path):
+    body = "# x\n\n---\n\n```python run autorun\nprint('<b>')\n```\n"
+    root = make_project(tmp_path / "p", {"c.md": deck(body)})
+    (root / "docs" / "page.md").write_text("# p\n\n```python run\n1 + 1\n```\n", encoding="utf-8")
+    done = run_build(root)
+    assert done.returncode == 0, done.stderr
+    for html_path in ("slides/c/index.html", "lectures/c/index.html"):
+        html = (root / "site" / html_path).read_text()
+        assert '<pre class="livecode-source" data-cell="1" data-options="autorun">print(&#x27;&lt;b&gt;&#x27;)</pre>' in html
+    page = (root / "site" / "page" / "index.html").read_text()
+    assert '<pre class="livecode-source" data-cell="1">1 + 1</pre>' in page
+
+
+def test_build_output_is_complete_site(tmp_path):
+    root = make_project(tmp_path / "p", {"x.md": deck("# x\n")})
+    done = run_build(root, "--site-dir", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    out = Path(tmp_path / "out")
+    for rel in ("index.html", "slides/x/index.html", "lectures/x/index.html", "assets/mathjax/tex-mml-chtml.js",
+                "search/search_index.json"):
+        assert (out / rel).is_file(), rel
