@@ -91,7 +91,7 @@ class Field:
         import matplotlib.pyplot as plt  # imported lazily: the module also works headless
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(7, 3.5))
+            _, ax = plt.subplots(figsize=(6, 2.8))  # small: it shares a slide with code
         xs = np.linspace(*self.xlim, 200)
         ys = np.linspace(*self.ylim, 200)
         gx, gy = np.meshgrid(xs, ys)
