@@ -119,3 +119,12 @@ def test_plot_single_route_without_legend() -> None:
     assert field.plot(route=[[-7, 2], [-6, -1]], ax=ax) is ax
     assert ax.get_legend() is None
     plt.close(fig)
+
+
+def test_plot_flat_field_and_explicit_levels() -> None:
+    import matplotlib.pyplot as plt
+
+    flat = Field(lambda x, y: 0 * x + 0 * y + 1.0, (0, 1), (0, 1))
+    flat.plot()
+    Field(bowl, (-10, 10), (-5, 5)).plot(levels=[1.0, 2.0, 4.0])
+    plt.close("all")

@@ -79,7 +79,7 @@ class Field:
         self,
         route: ArrayLike | Mapping[str, ArrayLike] | None = None,
         ax: Axes | None = None,
-        levels: int = 20,
+        levels: int | ArrayLike = 15,
         quiver: bool = False,
         title: str | None = None,
     ) -> Axes:
@@ -91,14 +91,20 @@ class Field:
         import matplotlib.pyplot as plt  # imported lazily: the module also works headless
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 2.8))  # small: it shares a slide with code
+            # small, since it shares a slide with code; tight so the labels stay inside
+            _, ax = plt.subplots(figsize=(6, 2.8), layout="tight")
         xs = np.linspace(*self.xlim, 200)
         ys = np.linspace(*self.ylim, 200)
         gx, gy = np.meshgrid(xs, ys)
-        ax.contour(gx, gy, self(gx, gy), levels=levels, cmap="viridis", linewidths=0.8)
+        gz = self(gx, gy)
+        lo, hi = float(np.nanmin(gz)), float(np.nanmax(gz))
+        if isinstance(levels, int) and hi > lo:
+            # quadratic spacing: evenly spaced rings on a bowl instead of a crowded rim
+            levels = lo + (hi - lo) * np.linspace(0, 1, levels + 1)[1:] ** 2
+        ax.contour(gx, gy, gz, levels=levels, cmap="viridis", linewidths=0.8)
         if quiver:
             qx, qy = np.meshgrid(
-                np.linspace(*self.xlim, 21), np.linspace(*self.ylim, 11)
+                np.linspace(*self.xlim, 17), np.linspace(*self.ylim, 9)
             )
             u, v = self.gradient(qx, qy)
             # arrows point downhill (minus the gradient), the way an optimiser steps
