@@ -93,8 +93,8 @@ class Field:
         if ax is None:
             # small, since it shares a slide with code; tight so the labels stay inside
             _, ax = plt.subplots(figsize=(6, 2.8), layout="tight")
-        xs = np.linspace(*self.xlim, 200)
-        ys = np.linspace(*self.ylim, 200)
+        xs = np.linspace(*self.xlim, 150)
+        ys = np.linspace(*self.ylim, 150)
         gx, gy = np.meshgrid(xs, ys)
         gz = self(gx, gy)
         lo, hi = float(np.nanmin(gz)), float(np.nanmax(gz))
