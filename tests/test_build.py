@@ -129,3 +129,14 @@ def test_build_output_is_complete_site(tmp_path):
     for rel in ("index.html", "slides/x/index.html", "lectures/x/index.html", "assets/mathjax/tex-mml-chtml.js",
                 "search/search_index.json"):
         assert (out / rel).is_file(), rel
+
+
+def test_decks_load_nothing_from_other_hosts(tmp_path):
+    body = "# 絵文字 :link: 😀\n\n$$\n\\frac{1}{2}\n$$\n"
+    root = make_project(tmp_path / "p", {"e.md": deck(body)})
+    done = run_build(root)
+    assert done.returncode == 0, done.stderr
+    html = (root / "site" / "slides" / "e" / "index.html").read_text()
+    assert "twemoji" not in html and "😀" in html and "🔗" in html
+    assert "<mjx-container" in html or "MathJax" in html  # math rendered at build time
+    assert not re.search(r"""(src|href)=["']https?://""", html)

@@ -18,7 +18,7 @@ from .deck import Deck, read_deck
 from .errors import BuildError
 from .files import mirror, place, sha256_of
 from .livecode_fence import modules_html, transform_cells
-from .marp import run_marp
+from .marp import MARP_CONFIG, run_marp
 from .textbook import PageLinks, convert
 
 # Bump when the compiled output changes for the same inputs.
@@ -119,7 +119,7 @@ def build_decks(
 
 def _deck_key(deck: Deck, theme_files: list[Path], tags: str) -> str:
     refs = [deck.path.parent / r.rel for r in deck.refs]
-    return sha256_of(BUILD_FORMAT, deck.text, tags, *theme_files, *refs)
+    return sha256_of(BUILD_FORMAT, deck.text, tags, MARP_CONFIG, *theme_files, *refs)
 
 
 def _stage_sources(cache: Path, decks: list[Deck], name: str) -> Path:

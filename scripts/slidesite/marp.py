@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import BuildError, SetupError
 
 CHROMIUM = "/usr/bin/chromium"
+MARP_CONFIG = Path(__file__).resolve().parents[1] / "marp.config.mjs"
 
 
 def marp_command(root: Path) -> Path:
@@ -30,7 +31,7 @@ def browser_path() -> str:
 def run_marp(root: Path, src_dir: Path, out_dir: Path, themes: list[Path], *, pdf: bool = False) -> None:
     """Convert every `<deck>/index.md` under src_dir into out_dir, in one marp-cli process."""
     args = [
-        str(marp_command(root)), "--no-stdin", "--no-config-file", "--html",
+        str(marp_command(root)), "--no-stdin", "--config-file", str(MARP_CONFIG), "--html",
         "--parallel", str(max(2, os.cpu_count() or 2)),
         "--theme-set", *map(str, themes),
         "--input-dir", str(src_dir), "--output", str(out_dir),

@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 
 from .cells import find_cells
+from .deck import split_front_matter
 
 
 def run_file(path: Path, verbose: bool = False) -> list[str]:
@@ -21,10 +22,14 @@ def run_file(path: Path, verbose: bool = False) -> list[str]:
     os.environ.setdefault("MPLBACKEND", "Agg")
     failures: list[str] = []
     namespace: dict[str, object] = {"__name__": "__main__"}
-    modules_dir = path.parent
-    sys.path.insert(0, str(modules_dir))
+    text = path.read_text(encoding="utf-8")
+    meta, _ = split_front_matter(text, path)
+    modules = meta.get("modules") or []
+    # The browser runtime writes a deck's modules into the worker's working folder.
+    folders = list(dict.fromkeys(str((path.parent / str(m)).parent) for m in modules)) or [str(path.parent)]
+    sys.path[:0] = folders
     try:
-        for cell in find_cells(path.read_text(encoding="utf-8")):
+        for cell in find_cells(text):
             name = f"<{path.name}, cell {cell.index}>"
             out = io.StringIO()
             try:
@@ -45,7 +50,8 @@ def run_file(path: Path, verbose: bool = False) -> list[str]:
             if cell.expect_error and not error:
                 failures.append(f"{path}:{cell.line}: cell {cell.index} is marked expect-error but ran cleanly")
     finally:
-        sys.path.remove(str(modules_dir))
+        for folder in folders:
+            sys.path.remove(folder)
     return failures
 
 

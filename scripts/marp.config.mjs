@@ -1,0 +1,9 @@
+// marp-cli engine options (the rest of the setup is passed by scripts/slidesite/marp.py).
+export default {
+  options: {
+    // Keep emoji as text: twemoji would load images from a CDN, and the site sends no request off its origin.
+    emoji: { shortcode: true, unicode: false },
+    // MathJax renders formulas to SVG at build time.
+    math: 'mathjax',
+  },
+}

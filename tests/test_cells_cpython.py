@@ -1,0 +1,18 @@
+"""Every live cell of every deck and page runs in CPython too (the browser tests run them in Pyodide)."""
+
+from pathlib import Path
+
+import pytest
+
+from slidesite.cells import find_cells
+from slidesite.run_cells import run_file
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = sorted(
+    p for p in [*REPO.glob("slides/**/*.md"), *REPO.glob("docs/**/*.md")] if find_cells(p.read_text(encoding="utf-8"))
+)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(REPO)))
+def test_cells_run_in_order_without_unexpected_errors(path: Path):
+    assert run_file(path) == []
