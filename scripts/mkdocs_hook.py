@@ -5,6 +5,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from slidesite.hook import on_config, on_files, on_page_markdown, on_post_build, on_post_page  # noqa: E402
+from slidesite.hook import (  # noqa: E402
+    on_config,
+    on_files,
+    on_page_markdown,
+    on_post_build,
+    on_post_page,
+    on_startup,
+)
 
-__all__ = ["on_config", "on_files", "on_page_markdown", "on_post_page", "on_post_build"]
+__all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_post_page", "on_post_build"]

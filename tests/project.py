@@ -22,6 +22,8 @@ plugins:
       lang: ja
 hooks:
   - scripts/mkdocs_hook.py
+watch:
+  - slides
 extra:
   livecode:
     pyodide: cdn

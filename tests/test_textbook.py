@@ -54,7 +54,6 @@ def test_lead_slide_becomes_the_title_block(tmp_path):
     assert "第1回" in html and "2026年4月17日" in html
     assert "**[1] 学習**" not in text  # the lead h1 became the page title
     assert text.count("\n# [1] 学習\n") == 1
-    assert '<p class="lecture-date">2026-04-17</p>' in html
 
 
 def test_speaker_notes_become_collapsible_notes(tmp_path):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -30,10 +32,18 @@ class State:
 
     options: Options | None = None
     decks: list[BuiltDeck] = []
+    error: str | None = None  # a bad edit during `serve`, shown on every page until fixed
+    # Kept across `serve` rebuilds on purpose: a bad edit keeps the last good decks online.
+    serving: bool = False
+    last_good: list[BuiltDeck] | None = None
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    State.serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    State.options, State.decks = None, []
+    State.options, State.decks, State.error = None, [], None
     try:
         State.options = from_mkdocs(Path(config.config_file_path), config.extra)
     except BuildError as err:
@@ -50,8 +60,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     try:
         State.decks = build_decks(options.root, pdf=options.pdf, head_tags=deck_tags, log=log.info)
+        State.last_good = State.decks
     except (BuildError, SetupError) as err:
-        raise PluginError(str(err)) from None
+        if not (State.serving and State.last_good is not None):
+            raise PluginError(str(err)) from None
+        log.error(f"{err} (still serving the last good build)")
+        State.error, State.decks = str(err), State.last_good
     for built in State.decks:
         files.append(File.generated(config, f"lectures/{built.deck.name}.md", content=built.page_markdown()))
     config.nav = _nav_with_decks(config.nav, State.decks)
@@ -64,13 +78,22 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return transform_cells(markdown)
     except CellOptionError as err:
         # Front matter is already stripped here, so the line is counted from the body.
-        raise PluginError(f"docs/{page.file.src_uri}: {err} (line {err.line} of the page body)") from None
+        message = f"docs/{page.file.src_uri}: {err} (line {err.line} of the page body)"
+        if not State.serving:
+            raise PluginError(message) from None
+        log.error(message)
+        State.error = message
+        return markdown
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assets = get_relative_url("assets", page.url)
     tags = livecode_assets.runtime_head_tags(assets, _options().pyodide_url)
-    return output.replace("</head>", tags + "</head>", 1)
+    output = output.replace("</head>", tags + "</head>", 1)
+    if State.error:
+        banner = f'<div class="slidesite-build-error" role="alert">ビルドエラー: {html.escape(State.error)}</div>'
+        output = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, output, count=1)
+    return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -64,10 +64,7 @@ def _title_block(slide: Slide, deck: Deck, links: PageLinks) -> str:
         kept.append(line)
     text = "\n".join(kept).strip()
     text = re.sub(r"(<br\s*/?>\s*\n?)+", "", text).strip()
-    meta = []
-    if deck.date:
-        meta.append(f'<p class="lecture-date">{html.escape(deck.date)}</p>')
-    inner = "\n\n".join(x for x in (text, *meta) if x)
+    inner = text
     notes = _notes(slide)
     return f'<div class="title-block" markdown="1">\n\n{inner}\n\n</div>\n{notes}'
 

@@ -18,6 +18,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / ".cache" / "test-site"
 ARTIFACTS = REPO / "tests" / "artifacts"
+# Material's instant navigation only intercepts links under site_url (port included), so the
+# test site is built for, and served at, this fixed address.
+TEST_PORT = int(os.environ.get("SLIDESITE_TEST_PORT", "8765"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
@@ -27,7 +30,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """The repository's site, built once per test run with PDFs (incremental across runs)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"))
+    env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"), SITE_URL=f"http://127.0.0.1:{TEST_PORT}/")
     done = subprocess.run(
         [sys.executable, "-m", "slidesite.build", "--pdf", "--site-dir", str(SITE)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
@@ -44,7 +47,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", TEST_PORT), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

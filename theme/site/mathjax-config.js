@@ -1,6 +1,8 @@
 // MathJax for pages: typeset arithmatex output, again after every instant navigation.
 window.MathJax = {
+  loader: { load: ["[tex]/boldsymbol"] },
   tex: {
+    packages: { "[+]": ["boldsymbol"] },
     inlineMath: [["\\(", "\\)"]],
     displayMath: [["\\[", "\\]"]],
     processEscapes: true,
