@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from slidesite.cells import find_cells
 from slidesite.run_cells import run_file
 

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from slidesite.deck import read_deck
 from slidesite.errors import BuildError
 

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import markdown
-
 from slidesite.deck import read_deck
 from slidesite.livecode_fence import transform_cells
 from slidesite.textbook import PageLinks, convert

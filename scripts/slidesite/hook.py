@@ -14,11 +14,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import livecode_assets, themes
+from .cells import CellOptionError
 from .deck import Deck
 from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, build_decks
 from .errors import BuildError, SetupError
 from .files import mirror
-from .cells import CellOptionError
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .livecode_fence import modules_html, transform_cells
 from .options import Options, from_mkdocs

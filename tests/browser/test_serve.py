@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-
 from project import REPO, deck, make_project
 
 pytestmark = pytest.mark.browser

@@ -4,9 +4,8 @@ import re
 import subprocess
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from conftest import screenshot  # noqa: F401 - shared helper
+from playwright.sync_api import Page, expect
 from slidesite.deck import read_deck
 from slidesite.deckbuild import discover
 
