@@ -33,7 +33,10 @@ fi
 # Browser tests and PDF export drive Debian's chromium; never a downloaded browser.
 need_chromium() {
   local missing=()
-  command -v chromium >/dev/null || missing+=(chromium)
+  # CHROME_PATH may name another Chromium-based browser (e.g. Google Chrome on CI images).
+  if [ -z "${CHROME_PATH:-}" ] || [ ! -x "${CHROME_PATH}" ]; then
+    command -v chromium >/dev/null || missing+=(chromium)
+  fi
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
   [ ${#missing[@]} -eq 0 ] && return 0
