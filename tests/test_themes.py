@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 import pytest
+from conftest_themes import ARTIFACTS, ROOT, Site, browser, font_loaded, guarded_context, serve, style
 from slidesite import themes
 
-ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["browser"]  # a fixture used by the tests below
+
 MARP = ROOT / "node_modules" / ".bin" / "marp"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = ROOT / "tests" / "artifacts"
 GALLERIES = ("gallery-honwaka", "gallery-01dracula")
 STEELBLUE = "rgb(70, 130, 180)"
 # One <section> per slide: background-image slides add extra layers marked with this attribute.
@@ -67,14 +55,6 @@ def test_install_fonts_keeps_subsets_and_skips_unchanged(tmp_path: Path) -> None
 # ---- The gallery decks in Chromium ------------------------------------------------
 
 
-@dataclass
-class Site:
-    root: Path
-    base_url: str
-    foreign_requests: list[str] = field(default_factory=list)
-    font_requests: list[str] = field(default_factory=list)
-
-
 def build_gallery_site(site_dir: Path, work_dir: Path) -> None:
     """Compile the gallery decks as the build does: site/slides/<deck>/index.html + fonts + images."""
     themes.install_fonts(site_dir)
@@ -96,54 +76,20 @@ def build_gallery_site(site_dir: Path, work_dir: Path) -> None:
         shutil.copytree(ROOT / "slides" / "img" / deck, deck_dir / "img" / deck, dirs_exist_ok=True)
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def gallery_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if not MARP.exists():
         pytest.skip("marp-cli missing: run `npm ci`")
     site_dir = tmp_path_factory.mktemp("site")
     build_gallery_site(site_dir, tmp_path_factory.mktemp("work"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Site(site_dir, f"http://127.0.0.1:{server.server_address[1]}")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site_dir) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} missing: apt-get install chromium")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def deck_pages(gallery_site: Site, browser) -> Iterator[dict[str, object]]:  # noqa: ANN001
+def deck_pages(gallery_site: Site, browser: Any) -> Iterator[dict[str, Any]]:
     """One open page per gallery deck, every request outside 127.0.0.1 aborted and recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-
-    def guard(route) -> None:  # noqa: ANN001
-        url = route.request.url
-        if urlsplit(url).hostname == "127.0.0.1":
-            if "/assets/fonts/" in url:
-                gallery_site.font_requests.append(url)
-            route.continue_()
-        else:
-            gallery_site.foreign_requests.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
+    context = guarded_context(browser, gallery_site, viewport={"width": 1280, "height": 720})
     pages = {}
     for deck in GALLERIES:
         page = context.new_page()
@@ -154,13 +100,6 @@ def deck_pages(gallery_site: Site, browser) -> Iterator[dict[str, object]]:  # n
     context.close()
 
 
-def _style(page, selector: str, prop: str, pseudo: str | None = None) -> str:  # noqa: ANN001
-    return page.evaluate(
-        "([s, p, ps]) => getComputedStyle(document.querySelector(s), ps).getPropertyValue(p)",
-        [selector, prop, pseudo],
-    )
-
-
 def test_no_request_leaves_the_machine(deck_pages: dict, gallery_site: Site) -> None:
     assert deck_pages
     assert gallery_site.foreign_requests == []
@@ -169,19 +108,19 @@ def test_no_request_leaves_the_machine(deck_pages: dict, gallery_site: Site) -> 
 def test_honwaka_header_is_steelblue_with_dotted_rule(deck_pages: dict) -> None:
     page = deck_pages["gallery-honwaka"]
     header = "section:not(.lead) header"
-    assert _style(page, header, "color") == STEELBLUE
-    assert _style(page, header, "font-weight") == "700"
-    assert _style(page, header, "border-bottom-style") == "dotted"
-    assert _style(page, header, "border-bottom-width") == "5px"
-    assert _style(page, header, "top") == "30px"
+    assert style(page, header, "color") == STEELBLUE
+    assert style(page, header, "font-weight") == "700"
+    assert style(page, header, "border-bottom-style") == "dotted"
+    assert style(page, header, "border-bottom-width") == "5px"
+    assert style(page, header, "top") == "30px"
 
 
 def test_honwaka_lead_slide(deck_pages: dict) -> None:
     page = deck_pages["gallery-honwaka"]
-    assert _style(page, "section.lead h1", "color") == STEELBLUE
-    assert _style(page, "section.lead h1", "font-weight") == "400"
-    assert _style(page, "section.lead h1 strong", "font-weight") == "700"
-    assert _style(page, "section.lead p", "text-align") == "right"
+    assert style(page, "section.lead h1", "color") == STEELBLUE
+    assert style(page, "section.lead h1", "font-weight") == "400"
+    assert style(page, "section.lead h1 strong", "font-weight") == "700"
+    assert style(page, "section.lead p", "text-align") == "right"
 
 
 @pytest.mark.parametrize(
@@ -194,47 +133,47 @@ def test_honwaka_lead_slide(deck_pages: dict) -> None:
 )
 def test_honwaka_boxes(deck_pages: dict, selector: str, background: str) -> None:
     page = deck_pages["gallery-honwaka"]
-    assert _style(page, selector, "background-color") == background
-    assert _style(page, selector, "border-top-left-radius") == "30px"
-    assert _style(page, selector, "border-top-color") == "rgb(204, 204, 204)"
+    assert style(page, selector, "background-color") == background
+    assert style(page, selector, "border-top-left-radius") == "30px"
+    assert style(page, selector, "border-top-color") == "rgb(204, 204, 204)"
 
 
 def test_honwaka_box_followed_by_content_has_bottom_margin(deck_pages: dict) -> None:
-    assert _style(deck_pages["gallery-honwaka"], ".thm", "margin-bottom") == "20px"
+    assert style(deck_pages["gallery-honwaka"], ".thm", "margin-bottom") == "20px"
 
 
 def test_honwaka_labels_and_inline_classes(deck_pages: dict) -> None:
     page = deck_pages["gallery-honwaka"]
-    assert _style(page, ".section", "position") == "absolute"
-    assert _style(page, ".section", "color") == STEELBLUE
-    assert _style(page, ".cite", "position") == "absolute"
-    assert _style(page, ".cite", "border-top-color") == "rgb(127, 127, 127)"
-    assert _style(page, ".red", "color") == "rgb(255, 0, 0)"
-    assert _style(page, ".dot-text", "text-emphasis-style") in ("circle", "filled circle")
-    assert _style(page, ".dot-text", "text-emphasis-color") == "rgb(255, 152, 0)"
-    assert "rgba(255, 165, 0, 0.6)" in _style(page, ".lined", "background-image")
-    assert _style(page, ".orangelined", "background-image") == _style(page, ".lined", "background-image")
-    assert _style(page, ".columns", "display") == "grid"
+    assert style(page, ".section", "position") == "absolute"
+    assert style(page, ".section", "color") == STEELBLUE
+    assert style(page, ".cite", "position") == "absolute"
+    assert style(page, ".cite", "border-top-color") == "rgb(127, 127, 127)"
+    assert style(page, ".red", "color") == "rgb(255, 0, 0)"
+    assert style(page, ".dot-text", "text-emphasis-style") in ("circle", "filled circle")
+    assert style(page, ".dot-text", "text-emphasis-color") == "rgb(255, 152, 0)"
+    assert "rgba(255, 165, 0, 0.6)" in style(page, ".lined", "background-image")
+    assert style(page, ".orangelined", "background-image") == style(page, ".lined", "background-image")
+    assert style(page, ".columns", "display") == "grid"
 
 
 def test_honwaka_code_cell_variables(deck_pages: dict) -> None:
     page = deck_pages["gallery-honwaka"]
-    assert _style(page, "section", "--lc-accent").strip() == "#4682b4"
-    assert "JetBrains Mono" in _style(page, "section", "--lc-code-font")
-    assert "JetBrains Mono" in _style(page, ":is(pre, marp-pre)", "font-family")
+    assert style(page, "section", "--lc-accent").strip() == "#4682b4"
+    assert "JetBrains Mono" in style(page, "section", "--lc-code-font")
+    assert "JetBrains Mono" in style(page, ":is(pre, marp-pre)", "font-family")
 
 
 def test_dracula_palette(deck_pages: dict) -> None:
     page = deck_pages["gallery-01dracula"]
-    assert _style(page, "section", "background-color") == "rgb(40, 42, 54)"
-    assert _style(page, "section", "color") == "rgb(248, 248, 242)"
-    assert _style(page, "section:not(.title) h2", "color") == "rgb(255, 121, 198)"
-    assert _style(page, "p > code", "color") == "rgb(80, 250, 123)"
-    assert _style(page, "th", "color") == "rgb(241, 250, 140)"
-    assert _style(page, "blockquote", "color") == "rgb(255, 184, 108)"
-    assert _style(page, "footer", "color") == "rgb(98, 114, 164)"
-    assert _style(page, "section.title", "text-align") == "center"
-    assert _style(page, "section", "--lc-bg").strip() == "#282a36"
+    assert style(page, "section", "background-color") == "rgb(40, 42, 54)"
+    assert style(page, "section", "color") == "rgb(248, 248, 242)"
+    assert style(page, "section:not(.title) h2", "color") == "rgb(255, 121, 198)"
+    assert style(page, "p > code", "color") == "rgb(80, 250, 123)"
+    assert style(page, "th", "color") == "rgb(241, 250, 140)"
+    assert style(page, "blockquote", "color") == "rgb(255, 184, 108)"
+    assert style(page, "footer", "color") == "rgb(98, 114, 164)"
+    assert style(page, "section.title", "text-align") == "center"
+    assert style(page, "section", "--lc-bg").strip() == "#282a36"
 
 
 @pytest.mark.parametrize("deck", GALLERIES)
@@ -253,7 +192,7 @@ def test_page_numbers(deck_pages: dict, deck: str) -> None:
     numbered = page.eval_on_selector_all(SLIDES + "[data-marpit-pagination]", "els => els.length")
     total = page.eval_on_selector_all(SLIDES, "els => els.length")
     assert numbered >= total - 1 >= 8  # the 01dracula title slide turns it off
-    content = _style(page, "section[data-marpit-pagination]", "content", "::after")
+    content = style(page, "section[data-marpit-pagination]", "content", "::after")
     assert content not in ("", "none", "normal")
 
 
@@ -270,11 +209,7 @@ def test_fonts_come_from_the_site(
     deck_pages: dict, gallery_site: Site, deck: str, family: str, package: str
 ) -> None:
     page = deck_pages[deck]
-    loaded = page.evaluate(
-        "f => [...document.fonts].some(face => face.family.replace(/[\"']/g, '') === f && face.status === 'loaded')",
-        family,
-    )
-    assert loaded, f"no face of {family} loaded"
+    assert font_loaded(page, family), f"no face of {family} loaded"
     assert any(f"/assets/fonts/{package}/" in url for url in gallery_site.font_requests)
 
 
