@@ -39,33 +39,38 @@ markdown_extensions:
 
 # The parts the build puts on a lecture page, as the lead's generator writes them.
 PARTS_MD = """\
-<div class="title-block" markdown>
+<div class="title-block" markdown="1">
 
-# [1] 学習
+<p class="subtitle" markdown>1.1 微分のおさらい</p>
+<p class="subtitle" markdown>1.2 勾配降下法</p>
 
 2026-04-17・機械学習講習会
 
 </div>
 
+<div class="deck-embed"><iframe src="about:blank" title="スライド: [1] 学習" allow="fullscreen"></iframe></div>
+
 <div class="deck-actions">
-<a href="#">スライドを開く</a>
-<a href="#">PDF</a>
+<a class="md-button md-button--primary" href="#" data-action="present">発表モードで開く</a>
+<a class="md-button" href="#" download>PDF</a>
 <button type="button">全画面</button>
 </div>
 
-<div class="deck-embed"><iframe src="about:blank" title="スライド"></iframe></div>
+## 勾配降下法
 
-## 勾配降下法 <a class="slide-link" href="#">スライド 3</a>
+<a class="slide-link" href="#3" title="スライド 3 を開く">スライド 3</a>
 
-<div class="section" markdown>1.2 勾配降下法</div>
+<div class="section" markdown="1">1.2 勾配降下法</div>
 
-<div class="def" markdown>
+<div class="def" markdown="1">
 
 **[最急降下法]** $x^{(k+1)} = x^{(k)} - \\alpha \\nabla f(x^{(k)})$ をくり返す。
 
 </div>
 
-<img class="slide-image" src="curve.svg" alt="center" height="200">
+![](../curve.svg){ .slide-image .center style="max-height: 150px" }
+
+![](../curve.svg){ .slide-image .slide-bg }
 
 <pre class="livecode-source"><code class="language-python">x = 3.0
 for _ in range(100):
@@ -74,12 +79,9 @@ print(x)</code></pre>
 
 <pre class="livecode-source">print("コードだけの pre")</pre>
 
-<details class="note" markdown>
-<summary>発表者メモ</summary>
+??? note "スピーカーノート"
 
-ここで一度、質問を受け付ける。
-
-</details>
+    ここで一度、質問を受け付ける。
 """
 
 PAGES = ("themes", "parts")
@@ -169,9 +171,17 @@ def test_lecture_page_parts(site_pages: dict) -> None:
     frame = page.eval_on_selector(".deck-embed iframe", "e => e.getBoundingClientRect().toJSON()")
     assert (frame["width"], frame["height"]) == (box["width"] - 2, box["height"] - 2)  # inside the 1px border
     assert style(page, ".deck-actions", "display") == "flex"
-    assert style(page, "h2 .slide-link", "float") == "right"
+    assert style(page, "details.note", "font-size") != style(page, ".md-typeset", "font-size")
+    assert style(page, "p:has(> .slide-link)", "text-align") == "right"
     assert style(page, "img.slide-image", "max-width") == "100%"
+    image = page.eval_on_selector("img.slide-image", "e => [e.naturalWidth, e.getBoundingClientRect().toJSON()]")
+    assert image[0] > 0 and image[1]["height"] == 150  # ![h:200](…) becomes max-height: 150px
+    assert image[1]["width"] == pytest.approx(150 * 640 / 400, abs=1)  # aspect ratio kept
     assert style(page, "pre.livecode-source", "font-family").startswith('"JetBrains Mono"')
+    sizes = page.eval_on_selector_all(
+        "pre.livecode-source", "els => els.map(e => getComputedStyle(e.querySelector('code') || e).fontSize)"
+    )
+    assert len(set(sizes)) == 1, sizes  # same text size with or without an inner <code>
     assert style(page, "pre.livecode-source:not(:has(> code))", "padding-left") != "0px"
 
 
