@@ -180,7 +180,8 @@ def test_dracula_palette(deck_pages: dict) -> None:
 def test_long_code_shrinks_to_fit_the_slide(deck_pages: dict, deck: str) -> None:
     page = deck_pages[deck]
     heights = page.eval_on_selector_all(
-        "marp-pre", "els => els.map(e => e.getBoundingClientRect().height / e.closest('svg').getBoundingClientRect().height)"
+        "marp-pre",
+        "els => els.map(e => e.getBoundingClientRect().height / e.closest('svg').getBoundingClientRect().height)",
     )
     assert heights, "code blocks were not upgraded to auto-scaling <marp-pre>"
     assert max(heights) < 0.85
@@ -205,9 +206,7 @@ def test_page_numbers(deck_pages: dict, deck: str) -> None:
         ("gallery-01dracula", "IBM Plex Mono", "ibm-plex-mono"),
     ],
 )
-def test_fonts_come_from_the_site(
-    deck_pages: dict, gallery_site: Site, deck: str, family: str, package: str
-) -> None:
+def test_fonts_come_from_the_site(deck_pages: dict, gallery_site: Site, deck: str, family: str, package: str) -> None:
     page = deck_pages[deck]
     assert font_loaded(page, family), f"no face of {family} loaded"
     assert any(f"/assets/fonts/{package}/" in url for url in gallery_site.font_requests)

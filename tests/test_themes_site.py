@@ -151,9 +151,7 @@ def test_body_and_code_fonts_are_self_hosted(site_pages: dict, material_site: Si
         ("slate", "rgba(77, 182, 172, 0.16)", "rgb(127, 179, 221)", "hsla"),
     ],
 )
-def test_boxes_follow_the_colour_scheme(
-    site_pages: dict, scheme: str, def_bg: str, accent: str, lc_bg: str
-) -> None:
+def test_boxes_follow_the_colour_scheme(site_pages: dict, scheme: str, def_bg: str, accent: str, lc_bg: str) -> None:
     page = site_pages["themes"]
     _scheme(page, scheme)
     assert style(page, ".md-typeset .def", "background-color") == def_bg

@@ -84,9 +84,7 @@ def install_fonts(site_dir: Path) -> None:
             css = (source_dir / f"{style}.css").read_text(encoding="utf-8")
             for file_name in _FONTSOURCE_SRC.findall(css):
                 _link_or_copy(source_dir / "files" / file_name, fonts_dir / package.name / file_name)
-            css_parts.append(
-                _FONTSOURCE_SRC.sub(rf"src: url({package.name}/\g<file>) format('woff2');", css)
-            )
+            css_parts.append(_FONTSOURCE_SRC.sub(rf"src: url({package.name}/\g<file>) format('woff2');", css))
         _write_if_changed(fonts_dir / f"{package.name}.css", "\n".join(css_parts))
 
 
@@ -106,9 +104,8 @@ def _link_or_copy(source: Path, target: Path) -> None:
         target_stat = None
     if target_stat is not None:
         same_inode = target_stat.st_ino == source_stat.st_ino and target_stat.st_dev == source_stat.st_dev
-        same_copy = (
-            target_stat.st_size == source_stat.st_size
-            and int(target_stat.st_mtime) == int(source_stat.st_mtime)
+        same_copy = target_stat.st_size == source_stat.st_size and int(target_stat.st_mtime) == int(
+            source_stat.st_mtime
         )
         if same_inode or same_copy:
             return
