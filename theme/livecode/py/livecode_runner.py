@@ -158,8 +158,16 @@ def _register_cjk_font(mpl: types.ModuleType) -> None:
     """Make Japanese text in figures render: add the shipped CJK font as a fallback."""
     if not _font_path or not os.path.exists(_font_path):
         return
-    from matplotlib import font_manager
+    import logging
 
+    # Building matplotlib's font list logs a warning that means nothing to a reader.
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        from matplotlib import font_manager
+    finally:
+        logger.setLevel(level)
     font_manager.fontManager.addfont(_font_path)
     name = font_manager.FontProperties(fname=_font_path).get_name()
     # The default sans-serif first keeps Latin text as usual; glyphs it lacks (kana, kanji)

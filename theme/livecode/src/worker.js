@@ -108,6 +108,7 @@ async function init(msg) {
     getLock().catch(() => {});
   }
   progress("Python 本体を読み込み中…", 0.1);
+  const t0 = performance.now();
   const { loadPyodide } = await import(/* @vite-ignore */ new URL("pyodide.mjs", msg.indexURL).href);
   pyodide = await loadPyodide({
     indexURL: msg.indexURL,
@@ -115,6 +116,7 @@ async function init(msg) {
     stdout: (s) => console.log(s),
     stderr: (s) => console.warn(s),
   });
+  console.debug(`livecode: core loaded in ${Math.round(performance.now() - t0)} ms`);
   progress("Python を初期化中…", 0.8);
   if (msg.interruptBuffer) pyodide.setInterruptBuffer(msg.interruptBuffer);
   pyodide.FS.mkdirTree(`${RUNTIME_DIR}/fonts`);
@@ -137,17 +139,23 @@ function setPage(msg) {
   runner.new_namespace();
 }
 
+function findImports(code) {
+  const proxy = pyodide.pyimport("pyodide.code").find_imports(code);
+  const names = proxy.toJs();
+  proxy.destroy();
+  return names;
+}
+
 async function loadImports(code, id) {
-  const found = pyodide.code.find_imports(code).toJs();
-  if (found.includes("matplotlib") || found.includes("pylab")) await Promise.all([writeFont(), null]);
-  const messages = [];
+  const found = findImports(code);
+  const font = found.includes("matplotlib") || found.includes("pylab") ? writeFont() : null;
   await pyodide.loadPackagesFromImports(code, {
     messageCallback: (m) => {
-      messages.push(m);
       if (id !== undefined) send({ type: "loading", id, text: m });
     },
     errorCallback: (m) => send({ type: "out", id, kind: "stderr", text: `${m}\n` }),
   });
+  await font;
   return found;
 }
 
