@@ -270,7 +270,7 @@ def test_idle_preload_starts_worker_only_at_top_level(site: tuple[Path, StaticSe
     path = write_page(root, "t-idle", ["print(1)"], preload="idle")
     outer = write_page(root, "t-idle-outer", [], extra_body=f'<iframe src="{path}" width="600" height="400"></iframe>')
     workers: list[object] = []
-    page.on("worker", workers.append)  # type: ignore[attr-defined]
+    page.on("worker", lambda w: workers.append(w))  # type: ignore[attr-defined]
     page.goto(server.url + outer)  # type: ignore[attr-defined]
     page.wait_for_timeout(4000)  # type: ignore[attr-defined]
     assert workers == []  # the deck inside the lecture page's iframe waits for Run

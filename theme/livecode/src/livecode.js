@@ -278,7 +278,7 @@ class Runtime {
     if (this.interrupt && !job.interrupted) {
       job.interrupted = true;
       Atomics.store(this.interrupt, 0, 2); // SIGINT: Python raises KeyboardInterrupt
-      job.killTimer = setTimeout(() => this.restart(job), 1500);
+      job.killTimer = setTimeout(() => this.restart(job), 1000);
       return;
     }
     this.restart(job);

@@ -118,7 +118,7 @@ async function init(msg) {
   });
   console.debug(`livecode: core loaded in ${Math.round(performance.now() - t0)} ms`);
   progress("Python を初期化中…", 0.8);
-  if (msg.interruptBuffer) pyodide.setInterruptBuffer(msg.interruptBuffer);
+  if (msg.interruptBuffer) pyodide.setInterruptBuffer(new Int32Array(msg.interruptBuffer));
   pyodide.FS.mkdirTree(`${RUNTIME_DIR}/fonts`);
   pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_runner.py`, runnerSource);
   pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_mpl_backend.py`, backendSource);
