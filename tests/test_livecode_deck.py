@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, StaticServer
-
 from test_livecode_browser import LOAD, cell, run, wait_state
 
 pytestmark = pytest.mark.browser

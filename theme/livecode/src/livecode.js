@@ -93,6 +93,7 @@ class Runtime {
     this.starts = 0;
     this.loadTimer = null;
     this.error = null;
+    this.timing = {}; // ms, for the benchmark: core start, last run's package load and exec
   }
 
   notify() {
@@ -170,6 +171,7 @@ class Runtime {
         break;
       case "ready":
         this.status = "ready";
+        this.timing.core = msg.timing.core;
         clearTimeout(this.loadTimer);
         this.progress = { text: "", fraction: 1 };
         this.notify();
@@ -194,6 +196,7 @@ class Runtime {
         break;
       case "done":
         if (job) {
+          this.timing.lastRun = msg.timing;
           clearTimeout(job.timer);
           clearTimeout(job.killTimer);
           if (msg.error) job.cell.append("error", `${msg.error}\n`);
@@ -535,7 +538,7 @@ class Cell {
       this.lastKind = null;
     } else {
       if (!this.pre) {
-        this.pre = el("pre", { class: "livecode-text" });
+        this.pre = el("div", { class: "livecode-text" });
         out.append(this.pre);
       }
       if (kind === this.lastKind) this.lastText.appendData(text);
@@ -648,6 +651,7 @@ function setupPage() {
   runtime.setPage({ id: pageCounter, modules, hints: importHints(allCode) });
   if (!allCells.length) return;
   for (const cell of allCells) cell.setState("idle");
+  watchSlides();
   watchAutorun();
   schedulePreload(allCode, modules);
 }
@@ -659,6 +663,21 @@ function isShown(cell) {
     return slide.classList.contains("bespoke-marp-active");
   }
   return true;
+}
+
+// A Marp slide that becomes active was hidden (content-visibility): let CodeMirror re-measure.
+let slideObserver = null;
+function watchSlides() {
+  if (slideObserver) slideObserver.disconnect();
+  const svgs = [...document.querySelectorAll("svg[data-marpit-svg]")].filter((s) => s.querySelector(".livecode"));
+  if (!svgs.length) return;
+  slideObserver = new MutationObserver((records) => {
+    for (const r of records) {
+      if (!r.target.classList.contains("bespoke-marp-active")) continue;
+      for (const cell of allCells) if (r.target.contains(cell.root)) cell.editor.view.requestMeasure();
+    }
+  });
+  svgs.forEach((s) => slideObserver.observe(s, { attributes: true, attributeFilter: ["class"] }));
 }
 
 function watchAutorun() {

@@ -15,6 +15,7 @@ let lock = null;
 let fontPromise = null;
 let page = null;
 let chain = Promise.resolve();
+let coreTime = 0;
 
 const send = (msg) => self.postMessage(msg);
 const progress = (text, fraction) => send({ type: "progress", text, fraction });
@@ -116,7 +117,7 @@ async function init(msg) {
     stdout: (s) => console.log(s),
     stderr: (s) => console.warn(s),
   });
-  console.debug(`livecode: core loaded in ${Math.round(performance.now() - t0)} ms`);
+  coreTime = performance.now() - t0;
   progress("Python を初期化中…", 0.8);
   if (msg.interruptBuffer) pyodide.setInterruptBuffer(new Int32Array(msg.interruptBuffer));
   pyodide.FS.mkdirTree(`${RUNTIME_DIR}/fonts`);
@@ -125,7 +126,7 @@ async function init(msg) {
   pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(RUNTIME_DIR)})`);
   runner = pyodide.pyimport("livecode_runner");
   runner.setup(FONT_PATH, HOME);
-  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer });
+  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime } });
 }
 
 function setPage(msg) {
@@ -174,11 +175,13 @@ async function run(msg) {
   if (msg.page !== page) setPage({ page: msg.page, modules: msg.modules });
   // Modules on the page may import packages the cell itself does not name.
   const code = msg.code + "\n" + (msg.moduleCode || "");
+  const t0 = performance.now();
   try {
     await loadImports(code, msg.id);
   } catch (err) {
     send({ type: "out", id: msg.id, kind: "stderr", text: `パッケージを読み込めませんでした: ${err.message}\n` });
   }
+  const t1 = performance.now();
   send({ type: "start", id: msg.id });
   const post = (kind, text) => send({ type: "out", id: msg.id, kind, text });
   let status;
@@ -188,7 +191,8 @@ async function run(msg) {
     status = "error";
     post("error", String(err));
   }
-  send({ type: "done", id: msg.id, status });
+  const t2 = performance.now();
+  send({ type: "done", id: msg.id, status, timing: { packages: t1 - t0, exec: t2 - t1 } });
 }
 
 const handlers = { init, page: setPage, preload, run };
