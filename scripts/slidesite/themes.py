@@ -1,0 +1,117 @@
+"""Marp themes (honwaka, 01dracula), site CSS and the self-hosted web fonts they use."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+THEME_DIR: Path = ROOT / "theme"
+SITE_CSS_DIR: Path = THEME_DIR / "site"
+FONTSOURCE_DIR: Path = ROOT / "node_modules" / "@fontsource"
+
+# Theme CSS refers to fonts through this base: right for site/slides/<deck>/index.html.
+FONT_URL_BASE = "../../assets/fonts"
+MARP_BUILTIN_THEMES = frozenset({"default", "gaia", "uncover"})
+
+_THEME_NAME = re.compile(r"@theme\s+([\w-]+)")
+_FONTSOURCE_SRC = re.compile(r"src:\s*url\(\./files/(?P<file>[^)]+\.woff2)\)\s*format\('woff2'\)[^;]*;")
+
+
+@dataclass(frozen=True)
+class FontPackage:
+    """One @fontsource package and the fontsource CSS files (weights/styles) we ship."""
+
+    name: str
+    styles: tuple[str, ...]  # fontsource CSS stems, e.g. "400", "400-italic"
+
+
+FONT_PACKAGES: tuple[FontPackage, ...] = (
+    FontPackage("m-plus-1p", ("400", "700")),
+    FontPackage("jetbrains-mono", ("400", "700")),
+    FontPackage("ibm-plex-sans", ("400", "400-italic", "700")),
+    FontPackage("ibm-plex-sans-jp", ("400", "700")),
+    FontPackage("ibm-plex-mono", ("400", "700")),
+)
+
+
+def theme_files() -> list[Path]:
+    """The Marp theme CSS files, in a stable order."""
+    return sorted(THEME_DIR.glob("*.css"))
+
+
+def theme_name(css_file: Path) -> str:
+    """The name a deck uses in `theme:`, read from the file's `@theme` comment."""
+    match = _THEME_NAME.search(css_file.read_text(encoding="utf-8"))
+    if match is None:
+        raise ValueError(f"{css_file}: no `@theme <name>` comment")
+    return match.group(1)
+
+
+def known_themes() -> set[str]:
+    """Every theme name a deck may use: ours plus Marp's built-in ones."""
+    return {theme_name(path) for path in theme_files()} | MARP_BUILTIN_THEMES
+
+
+def themes_for_marp(out_dir: Path, fonts_url: str) -> list[Path]:
+    """Write the theme CSS for marp-cli `--theme-set` with fonts loaded from `fonts_url`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in theme_files():
+        css = source.read_text(encoding="utf-8").replace(FONT_URL_BASE, fonts_url.rstrip("/"))
+        target = out_dir / source.name
+        _write_if_changed(target, css)
+        written.append(target)
+    return written
+
+
+def install_fonts(site_dir: Path) -> None:
+    """Put the web fonts into site_dir/assets/fonts: <package>.css plus <package>/*.woff2.
+
+    Each <package>.css keeps fontsource's unicode-range subsets (woff2 only), so a
+    browser downloads only the subsets a page uses. Unchanged files are left alone.
+    """
+    fonts_dir = site_dir / "assets" / "fonts"
+    for package in FONT_PACKAGES:
+        source_dir = FONTSOURCE_DIR / package.name
+        if not source_dir.is_dir():
+            raise FileNotFoundError(f"{source_dir} is missing: run `npm ci`")
+        css_parts = []
+        for style in package.styles:
+            css = (source_dir / f"{style}.css").read_text(encoding="utf-8")
+            for file_name in _FONTSOURCE_SRC.findall(css):
+                _link_or_copy(source_dir / "files" / file_name, fonts_dir / package.name / file_name)
+            css_parts.append(_FONTSOURCE_SRC.sub(rf"src: url({package.name}/\g<file>) format('woff2');", css))
+        _write_if_changed(fonts_dir / f"{package.name}.css", "\n".join(css_parts))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Hardlink source to target (copy across file systems); skip if already the same."""
+    source_stat = source.stat()
+    try:
+        target_stat = target.stat()
+    except FileNotFoundError:
+        target_stat = None
+    if target_stat is not None:
+        same_inode = target_stat.st_ino == source_stat.st_ino and target_stat.st_dev == source_stat.st_dev
+        same_copy = target_stat.st_size == source_stat.st_size and int(target_stat.st_mtime) == int(
+            source_stat.st_mtime
+        )
+        if same_inode or same_copy:
+            return
+        target.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -1,0 +1,279 @@
+"""Live cells in headless Chromium against a small static site (no build pipeline needed).
+
+Every request that leaves 127.0.0.1 is aborted and fails the test (see conftest.py).
+Starting Pyodide takes 3 s on an idle machine and much longer on a busy one, hence the
+generous LOAD timeout; the checks that are about time (Stop within 2 s, responsiveness)
+measure from the moment the code is running.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import StaticServer, write_page
+
+LOAD = 240_000  # ms: Pyodide start plus numpy/matplotlib on a loaded 2-core machine
+pytestmark = pytest.mark.browser
+
+GRADIENT = """import math
+x = 3.0
+for _ in range(1000):
+    x -= 0.01 * (2 * x - math.exp(-x))
+print(round(x, 6))"""
+
+FIGURE = """import numpy as np
+import matplotlib.pyplot as plt
+t = np.linspace(0, 2 * np.pi, 100)
+plt.plot(t, np.sin(t))
+plt.title("損失関数の推移")
+plt.show()"""
+
+
+def cell(page: object, i: int) -> object:
+    return page.locator(f'.livecode[data-cell="{i}"]')  # type: ignore[attr-defined]
+
+
+def wait_state(page: object, i: int, states: tuple[str, ...], timeout: int = LOAD) -> str:
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "([i, states]) => { const c = document.querySelector(`.livecode[data-cell=\"${i}\"]`);"
+        " return c && states.includes(c.dataset.state); }",
+        arg=[i, list(states)],
+        timeout=timeout,
+    )
+    return cell(page, i).get_attribute("data-state")  # type: ignore[attr-defined]
+
+
+def run(page: object, i: int, timeout: int = LOAD) -> str:
+    """Click Run on cell i, wait until it has finished, return its output text."""
+    cell(page, i).locator('[data-action="run"]').click()  # type: ignore[attr-defined]
+    wait_state(page, i, ("done", "error", "stopped"), timeout)
+    return cell(page, i).locator(".livecode-output").inner_text()  # type: ignore[attr-defined]
+
+
+@pytest.fixture()
+def site(runtime_assets: Path, serve: Callable[..., StaticServer]) -> tuple[Path, StaticServer]:
+    return runtime_assets, serve(runtime_assets)
+
+
+def test_notebook_semantics_traceback_and_xss(site: tuple[Path, StaticServer], page: object) -> None:
+    root, server = site
+    path = write_page(
+        root,
+        "t-basic",
+        [
+            GRADIENT,
+            "y = x * 2\ny",
+            "a = 1\nb = 0\nprint(a / b)",
+            ("raise ValueError('想定どおり')", "expect-error"),
+            "print('<img src=x onerror=\"window.__xss=1\">')\n'<b>bold</b>'",
+        ],
+    )
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    # Cells render as the DOM contract says, with real buttons and Japanese labels.
+    first = cell(page, 1)
+    assert first.get_attribute("data-state") == "idle"  # type: ignore[attr-defined]
+    assert first.locator('button[data-action="run"]').inner_text().strip() == "▶ 実行"  # type: ignore[attr-defined]
+    assert first.locator('button[data-action="stop"]').count() == 1  # type: ignore[attr-defined]
+    assert first.locator('button[data-action="reset"]').count() == 1  # type: ignore[attr-defined]
+
+    assert run(page, 1).strip() == "0.351734"
+    assert run(page, 2).strip() == "0.7034674225070955"  # state shared between cells
+
+    out = run(page, 3)
+    assert cell(page, 3).get_attribute("data-state") == "error"  # type: ignore[attr-defined]
+    assert 'File "<cell 3>", line 3' in out and "ZeroDivisionError" in out
+    assert "livecode_runner" not in out and "_pyodide" not in out
+
+    out = run(page, 4)
+    assert cell(page, 4).get_attribute("data-state") == "error"  # type: ignore[attr-defined]
+    assert "想定どおりのエラー" in cell(page, 4).locator(".livecode-status").inner_text()  # type: ignore[attr-defined]
+
+    out = run(page, 5)
+    assert '<img src=x onerror="window.__xss=1">' in out
+    assert "'<b>bold</b>'" in out
+    assert cell(page, 5).locator(".livecode-output img, .livecode-output b").count() == 0  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    assert page.evaluate("window.__xss") is None  # type: ignore[attr-defined]
+
+
+def test_figure_with_japanese_title(site: tuple[Path, StaticServer], page: object, tmp_path: Path) -> None:
+    root, server = site
+    path = write_page(root, "t-figure", [FIGURE, "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])"])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    out = run(page, 1)
+    assert cell(page, 1).get_attribute("data-state") == "done", out  # type: ignore[attr-defined]
+    img = cell(page, 1).locator(".livecode-output img")  # type: ignore[attr-defined]
+    assert img.count() == 1
+    assert img.evaluate("i => i.complete && i.naturalWidth") > 0
+    assert img.get_attribute("src").startswith("data:image/png;base64,")
+    assert "missing from font" not in out  # the Japanese title has glyphs
+    cell(page, 1).screenshot(path=str(tmp_path / "figure-cell.png"))  # type: ignore[attr-defined]
+    # A figure left open (no plt.show()) is shown too, and figures are closed after each run.
+    run(page, 2)
+    assert cell(page, 2).locator(".livecode-output img").count() == 1  # type: ignore[attr-defined]
+    artifacts = Path(__file__).parent / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "livecode-figure-cell.png").write_bytes((tmp_path / "figure-cell.png").read_bytes())
+
+
+def test_stop_infinite_loop_then_next_cell_runs(site: tuple[Path, StaticServer], page: object) -> None:
+    root, server = site
+    path = write_page(root, "t-stop", ["while True:\n    pass", "print('after stop')"])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    cell(page, 1).locator('[data-action="run"]').click()  # type: ignore[attr-defined]
+    wait_state(page, 1, ("running",))
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    start = time.monotonic()
+    cell(page, 1).locator('[data-action="stop"]').click()  # type: ignore[attr-defined]
+    wait_state(page, 1, ("stopped",), timeout=2000)
+    assert time.monotonic() - start < 2.0
+    out = cell(page, 1).locator(".livecode-output").inner_text()  # type: ignore[attr-defined]
+    assert "再起動" in out
+    assert cell(page, 1).locator('[data-action="rerun-above"]').count() == 0  # type: ignore[attr-defined]
+    assert run(page, 2).strip() == "after stop"
+
+
+def test_stop_interrupts_when_cross_origin_isolated(runtime_assets: Path, serve: Callable[..., StaticServer], page: object) -> None:
+    headers = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
+    server = serve(runtime_assets, headers)
+    path = write_page(runtime_assets, "t-interrupt", ["kept = 42", "while True:\n    pass", "print(kept)"])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    assert page.evaluate("crossOriginIsolated") is True  # type: ignore[attr-defined]
+    run(page, 1)
+    cell(page, 2).locator('[data-action="run"]').click()  # type: ignore[attr-defined]
+    wait_state(page, 2, ("running",))
+    start = time.monotonic()
+    cell(page, 2).locator('[data-action="stop"]').click()  # type: ignore[attr-defined]
+    wait_state(page, 2, ("stopped",), timeout=2000)
+    assert time.monotonic() - start < 2.0
+    assert "KeyboardInterrupt" in cell(page, 2).locator(".livecode-output").inner_text()  # type: ignore[attr-defined]
+    assert run(page, 3).strip() == "42"  # same interpreter, state kept
+    assert page.evaluate("window.__livecode.runtime.starts") == 1  # type: ignore[attr-defined]
+
+
+def test_time_limit_fires(site: tuple[Path, StaticServer], page: object) -> None:
+    root, server = site
+    path = write_page(root, "t-timeout", [("import time\nwhile True:\n    time.sleep(0.01)", "timeout=2")])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    cell(page, 1).locator('[data-action="run"]').click()  # type: ignore[attr-defined]
+    wait_state(page, 1, ("running",))
+    start = time.monotonic()
+    wait_state(page, 1, ("stopped",), timeout=6000)
+    assert 1.5 < time.monotonic() - start < 5
+    assert "時間制限 (2 秒)" in cell(page, 1).locator(".livecode-output").inner_text()  # type: ignore[attr-defined]
+
+
+def test_million_prints_truncated_and_page_responsive(site: tuple[Path, StaticServer], page: object) -> None:
+    root, server = site
+    path = write_page(root, "t-flood", ["for i in range(10**6):\n    print(i)\nprint('end')"])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    cell(page, 1).locator('[data-action="run"]').click()  # type: ignore[attr-defined]
+    wait_state(page, 1, ("running",))
+    # While it runs: the main thread answers quickly and other buttons work.
+    lags = []
+    for _ in range(5):
+        lags.append(page.evaluate("() => new Promise(r => { const t = performance.now(); setTimeout(() => r(performance.now() - t), 0); })"))  # type: ignore[attr-defined]
+        page.click("#other")  # type: ignore[attr-defined]
+    assert int(page.get_attribute("#other", "data-clicks")) == 5  # type: ignore[attr-defined]
+    assert max(lags) < 200, lags
+    state = wait_state(page, 1, ("done", "error", "stopped"), timeout=60_000)
+    assert state == "done"
+    out = cell(page, 1).locator(".livecode-output").inner_text()  # type: ignore[attr-defined]
+    assert "output truncated" in out
+    assert out.count("\n") < 1100
+    assert "end" not in out.split("output truncated")[-1]
+
+
+def test_edits_survive_reload_and_reset(site: tuple[Path, StaticServer], page: object) -> None:
+    root, server = site
+    path = write_page(root, "t-edit", ["print('author')", "print('second')"])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    editor = cell(page, 1).locator(".cm-content")  # type: ignore[attr-defined]
+    editor.click()
+    page.keyboard.press("End")  # type: ignore[attr-defined]
+    page.keyboard.type("\nprint('edited')")  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    assert "print('edited')" in cell(page, 1).locator(".cm-content").inner_text()  # type: ignore[attr-defined]
+    assert "livecode-edited" in cell(page, 1).get_attribute("class")  # type: ignore[attr-defined]
+    cell(page, 1).locator('[data-action="reset"]').click()  # type: ignore[attr-defined]
+    assert cell(page, 1).locator(".cm-content").inner_text().strip() == "print('author')"  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    assert cell(page, 1).locator(".cm-content").inner_text().strip() == "print('author')"  # type: ignore[attr-defined]
+    # A save is dropped when the author changes the cell.
+    editor = cell(page, 2).locator(".cm-content")  # type: ignore[attr-defined]
+    editor.click()
+    page.keyboard.type("# mine ")  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    write_page(root, "t-edit", ["print('author')", "print('second, revised')"])
+    page.reload()  # type: ignore[attr-defined]
+    assert cell(page, 2).locator(".cm-content").inner_text().strip() == "print('second, revised')"  # type: ignore[attr-defined]
+    # Reset all (page level, in the … menu).
+    cell(page, 1).locator(".cm-content").click()  # type: ignore[attr-defined]
+    page.keyboard.type("# x ")  # type: ignore[attr-defined]
+    cell(page, 2).locator("summary").click()  # type: ignore[attr-defined]
+    cell(page, 2).locator('[data-action="reset-all"]').click()  # type: ignore[attr-defined]
+    assert cell(page, 1).locator(".cm-content").inner_text().strip() == "print('author')"  # type: ignore[attr-defined]
+
+
+def test_keyboard_run_and_leaving_the_editor(site: tuple[Path, StaticServer], page: object) -> None:
+    root, server = site
+    path = write_page(root, "t-keys", ["print(6 * 7)"])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    cell(page, 1).locator(".cm-content").click()  # type: ignore[attr-defined]
+    page.keyboard.press("Tab")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    page.keyboard.press("Tab")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.dataset.action") == "run"  # type: ignore[attr-defined]
+    page.keyboard.press("Shift+Tab")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")  # type: ignore[attr-defined]
+    page.keyboard.press("Control+z")  # type: ignore[attr-defined]
+    page.keyboard.press("Shift+Enter")  # type: ignore[attr-defined]
+    wait_state(page, 1, ("done", "error"))
+    assert cell(page, 1).locator(".livecode-output").inner_text().strip() == "42"  # type: ignore[attr-defined]
+    assert cell(page, 1).locator(".livecode-output").get_attribute("aria-live") == "polite"  # type: ignore[attr-defined]
+
+
+def test_page_modules_and_autorun(site: tuple[Path, StaticServer], page: object) -> None:
+    root, server = site
+    (root / "t-mod-src").mkdir(exist_ok=True)
+    (root / "t-mod-src" / "helper.py").write_text("def twice(v):\n    return 2 * v\n", encoding="utf-8")
+    modules = '<script type="application/json" class="livecode-modules">[{"name": "helper.py", "url": "../t-mod-src/helper.py"}]</script>'
+    path = write_page(root, "t-mod", [("import helper\nprint(helper.twice(21))", "autorun")], extra_body=modules)
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    wait_state(page, 1, ("done", "error"))
+    assert cell(page, 1).locator(".livecode-output").inner_text().strip() == "42"  # type: ignore[attr-defined]
+
+
+def test_load_failure_shows_retry(site: tuple[Path, StaticServer], page: object) -> None:
+    from slidesite.livecode_assets import runtime_head_tags
+
+    root, server = site
+    path = write_page(root, "t-fail", ["print(1)"], head_extra="")
+    html = (root / "t-fail" / "index.html").read_text(encoding="utf-8")
+    broken = runtime_head_tags("../assets", f"{server.url}/no-such-pyodide/", preload="run")
+    html = html.replace(runtime_head_tags("../assets", preload="run"), broken)
+    (root / "t-fail" / "index.html").write_text(html, encoding="utf-8")
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    state = run(page, 1, timeout=60_000)
+    assert cell(page, 1).get_attribute("data-state") == "error"  # type: ignore[attr-defined]
+    assert "読み込めません" in state
+    assert cell(page, 1).locator('[data-action="retry"]').is_visible()  # type: ignore[attr-defined]
+
+
+def test_idle_preload_starts_worker_only_at_top_level(site: tuple[Path, StaticServer], page: object) -> None:
+    root, server = site
+    path = write_page(root, "t-idle", ["print(1)"], preload="idle")
+    outer = write_page(root, "t-idle-outer", [], extra_body=f'<iframe src="{path}" width="600" height="400"></iframe>')
+    workers: list[object] = []
+    page.on("worker", lambda w: workers.append(w))  # type: ignore[attr-defined]
+    page.goto(server.url + outer)  # type: ignore[attr-defined]
+    page.wait_for_timeout(4000)  # type: ignore[attr-defined]
+    assert workers == []  # the deck inside the lecture page's iframe waits for Run
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    page.wait_for_function("window.__livecode && window.__livecode.runtime.status !== 'off'", timeout=10_000)  # type: ignore[attr-defined]
+    assert cell(page, 1).get_attribute("data-state") == "idle"  # type: ignore[attr-defined]

@@ -1,0 +1,200 @@
+"""Live cells inside a Marp deck and across MkDocs Material's instant navigation.
+
+The fixtures build their own small deck (marp-cli --html) and MkDocs site, so these run
+before the real build pipeline lands. To point them at the real site instead, set
+LIVECODE_DECK_URL (a deck whose slide 2 holds cell 1) — see `deck_url`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, StaticServer
+from test_livecode_browser import LOAD, cell, run, wait_state
+
+pytestmark = pytest.mark.browser
+MARP = ROOT / "node_modules" / ".bin" / "marp"
+
+DECK = """---
+marp: true
+paginate: true
+---
+
+# 表紙
+
+---
+
+## 勾配降下
+
+<pre class="livecode-source" data-cell="1" data-options="">x = 3.0
+for _ in range(100):
+    x -= 0.1 * 2 * x
+print(x)</pre>
+
+---
+
+## 3 枚目
+"""
+
+
+@pytest.fixture(scope="module")
+def deck_site(runtime_assets: Path) -> Path:
+    """site/slides/deck/index.html compiled by marp-cli with the runtime's head tags."""
+    from slidesite.livecode_assets import runtime_head_tags
+
+    if not MARP.exists():
+        pytest.skip("marp-cli not installed (npm ci)")
+    out = runtime_assets / "slides" / "deck"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "deck.md").write_text(DECK, encoding="utf-8")
+    subprocess.run(
+        [str(MARP), "--html", "--no-stdin", str(out / "deck.md"), "-o", str(out / "index.html")],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    html = (out / "index.html").read_text(encoding="utf-8")
+    html = html.replace("</head>", runtime_head_tags("../../assets", preload="run") + "</head>", 1)
+    (out / "index.html").write_text(html, encoding="utf-8")
+    return runtime_assets
+
+
+@pytest.fixture()
+def deck_url(deck_site: Path, serve: Callable[..., StaticServer]) -> str:
+    if os.environ.get("LIVECODE_DECK_URL"):
+        return os.environ["LIVECODE_DECK_URL"]
+    return serve(deck_site).url + "/slides/deck/"
+
+
+ACTIVE = "() => document.querySelector('svg.bespoke-marp-active section').id"
+
+
+def test_cell_in_deck_runs_and_keys_do_not_change_slide(deck_url: str, page: object, tmp_path: Path) -> None:
+    page.goto(deck_url + "#2")  # type: ignore[attr-defined]
+    page.wait_for_selector(".livecode")  # type: ignore[attr-defined]
+    assert page.evaluate(ACTIVE) == "2"  # type: ignore[attr-defined]
+    page.locator(".livecode .cm-content").click()  # type: ignore[attr-defined]
+    for key in ["ArrowRight", "ArrowDown", "PageDown", "Space", "ArrowLeft", "ArrowUp", "End", "Home", "p", "f"]:
+        page.keyboard.press(key)  # type: ignore[attr-defined]
+    page.keyboard.type("# ok")  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    assert page.evaluate(ACTIVE) == "2"  # type: ignore[attr-defined]
+    assert len(page.context.pages) == 1  # type: ignore[attr-defined]  # "p" opened no presenter window
+    assert "# ok" in cell(page, 1).locator(".cm-content").inner_text()  # type: ignore[attr-defined]
+    cell(page, 1).locator('[data-action="reset"]').click()  # type: ignore[attr-defined]
+    assert page.evaluate(ACTIVE) == "2"  # type: ignore[attr-defined]
+    page.locator(".livecode .cm-content").click()  # type: ignore[attr-defined]
+    page.keyboard.press("Shift+Enter")  # type: ignore[attr-defined]
+    wait_state(page, 1, ("done", "error"))
+    assert cell(page, 1).locator(".livecode-output").inner_text().strip().startswith("6.1111079")  # type: ignore[attr-defined]
+    assert page.evaluate(ACTIVE) == "2"  # type: ignore[attr-defined]
+    # The cell and its output fit inside the 16:9 slide.
+    box = page.evaluate(  # type: ignore[attr-defined]
+        "() => { const s = document.querySelector('svg.bespoke-marp-active section').getBoundingClientRect();"
+        " const c = document.querySelector('.livecode').getBoundingClientRect();"
+        " return [c.bottom <= s.bottom + 1, c.right <= s.right + 1]; }"
+    )
+    assert box == [True, True]
+    page.screenshot(path=str(tmp_path / "deck.png"))  # type: ignore[attr-defined]
+    artifacts = Path(__file__).parent / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shutil.copy(tmp_path / "deck.png", artifacts / "livecode-deck-slide.png")
+    # Outside the editor the same key does change the slide (the check above means something).
+    page.evaluate("document.activeElement.blur()")  # type: ignore[attr-defined]
+    page.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
+    page.wait_for_function(f"({ACTIVE})() === '3'")  # type: ignore[attr-defined]
+
+
+def test_next_slide_preview_starts_no_worker(deck_url: str, page: object) -> None:
+    workers: list[object] = []
+    page.on("worker", lambda w: workers.append(w))  # type: ignore[attr-defined]
+    page.goto(deck_url + "?view=next#2")  # type: ignore[attr-defined]
+    page.wait_for_selector(".livecode")  # type: ignore[attr-defined]
+    assert cell(page, 1).locator('[data-action="run"]').is_disabled()  # type: ignore[attr-defined]
+    page.wait_for_timeout(3000)  # type: ignore[attr-defined]
+    assert workers == []
+
+
+def test_presenter_view_runs_cell(deck_url: str, page: object) -> None:
+    page.goto(deck_url + "?view=presenter#2")  # type: ignore[attr-defined]
+    page.wait_for_selector("[class*=presenter-container] .livecode")  # type: ignore[attr-defined]
+    out = run(page, 1, LOAD)
+    assert out.strip().startswith("6.1111079")
+
+
+MKDOCS_YML = """site_name: livecode test
+site_url: {url}/
+theme:
+  name: material
+  custom_dir: overrides
+  font: false
+  features:
+    - navigation.instant
+nav:
+  - index.md
+  - b.md
+"""
+
+MAIN_HTML = """{{% extends "base.html" %}}
+{{% block extrahead %}}{{{{ super() }}}}
+{tags}{{% endblock %}}
+"""
+
+
+def _cell(code: str, i: int) -> str:
+    import html
+
+    return f'<pre class="livecode-source" data-cell="{i}" data-options="">{html.escape(code)}</pre>'
+
+
+@pytest.fixture()
+def mkdocs_site(runtime_assets: Path, serve: Callable[..., StaticServer], tmp_path: Path) -> str:
+    """A two-page MkDocs Material site with instant navigation and live cells."""
+    from slidesite.livecode_assets import install_runtime, runtime_head_tags
+
+    project = tmp_path / "proj"
+    (project / "docs").mkdir(parents=True)
+    (project / "overrides").mkdir()
+    site = tmp_path / "site"
+    site.mkdir()
+    server = serve(site)
+    (project / "mkdocs.yml").write_text(MKDOCS_YML.format(url=server.url), encoding="utf-8")
+    tags = runtime_head_tags("{{ base_url }}/assets", preload="run")
+    (project / "overrides" / "main.html").write_text(MAIN_HTML.format(tags=tags), encoding="utf-8")
+    (project / "docs" / "index.md").write_text(
+        "# ページ A\n\n" + _cell("import numpy as np\nx = np.arange(3)\nprint(x.sum())", 1) + "\n\n[ページ B へ](b.md)\n",
+        encoding="utf-8",
+    )
+    (project / "docs" / "b.md").write_text(
+        "# ページ B\n\n" + _cell("print('x' in globals())", 1) + "\n\n" + _cell("import numpy as np\nprint(np.ones(2).sum())", 2) + "\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        check=True,
+        capture_output=True,
+    )
+    install_runtime(site)
+    return server.url
+
+
+def test_instant_navigation_keeps_one_worker(mkdocs_site: str, page: object) -> None:
+    workers: list[object] = []
+    page.on("worker", lambda w: workers.append(w))  # type: ignore[attr-defined]
+    page.goto(mkdocs_site + "/")  # type: ignore[attr-defined]
+    page.wait_for_selector(".livecode")  # type: ignore[attr-defined]
+    assert run(page, 1).strip() == "3"
+    page.click("text=ページ B へ")  # type: ignore[attr-defined]
+    page.wait_for_url("**/b/")  # type: ignore[attr-defined]
+    page.wait_for_selector(".livecode")  # type: ignore[attr-defined]
+    assert page.evaluate("window.__livecode.cells.length") == 2  # type: ignore[attr-defined]
+    assert run(page, 1).strip() == "False"  # a fresh namespace on the new page
+    assert run(page, 2).strip() == "2.0"  # numpy already loaded in the same worker
+    assert len([w for w in workers if "livecode" in w.url]) == 1  # type: ignore[attr-defined]
+    assert page.evaluate("window.__livecode.runtime.starts") == 1  # type: ignore[attr-defined]

@@ -1,0 +1,298 @@
+"""Run live-cell code inside Pyodide's worker (also importable in CPython for tests).
+
+The worker calls `setup()` once, `new_namespace()` for each page, and `run()` for each
+cell; output goes to a `post(kind, text)` callback: kind is stdout, stderr, result,
+image (PNG as base64), error (a trimmed traceback) or notice (e.g. truncation).
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import builtins
+import importlib.abc
+import importlib.machinery
+import io
+import linecache
+import os
+import sys
+import time
+import traceback
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+Post = Callable[[str, str], Any]
+
+MAX_LINES = 1000
+MAX_CHARS = 100_000
+FLUSH_INTERVAL = 0.05  # seconds between streamed output messages
+TRUNCATED = "… output truncated（出力が多すぎるため、ここから先は表示しません）\n"
+
+FONT_FAMILY = "LivecodeJP Gothic"
+_font_path: str | None = None
+_user_module_dir: str | None = None
+namespace: dict[str, Any] = {}
+
+
+def _no_input(prompt: object = "") -> str:
+    raise RuntimeError("input() はライブセルでは使えません。値は変数に直接書いてください。")
+
+
+def new_namespace() -> dict[str, Any]:
+    """A fresh `__main__`-like namespace; also forgets modules imported from the page's files."""
+    global namespace
+    namespace = {"__name__": "__main__", "__builtins__": builtins, "input": _no_input}
+    if _user_module_dir:
+        root = os.path.abspath(_user_module_dir)
+        for name, module in list(sys.modules.items()):
+            file = getattr(module, "__file__", None)
+            if file and os.path.dirname(os.path.abspath(file)) == root:
+                del sys.modules[name]
+        importlib.invalidate_caches()
+    return namespace
+
+
+class OutputSink:
+    """Collects a run's output, caps it, and streams it in batches through `post`."""
+
+    def __init__(self, post: Post, max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> None:
+        self.post = post
+        self.max_lines = max_lines
+        self.max_chars = max_chars
+        self.lines = 0
+        self.chars = 0
+        self.truncated = False
+        self.pending: list[tuple[str, str]] = []
+        self.last_flush = time.monotonic()
+
+    def write(self, kind: str, text: str) -> None:
+        if self.truncated or not text:
+            return
+        newlines = text.count("\n")
+        lines = self.lines + newlines
+        # A text that would start line max_lines + 1 (or pass max_chars) is cut there.
+        too_many = lines > self.max_lines or (lines == self.max_lines and not text.endswith("\n"))
+        if too_many or self.chars + len(text) > self.max_chars:
+            text = self._cut(text)
+            self._append(kind, text)
+            self.truncated = True
+            if text and not text.endswith("\n"):
+                self._append(kind, "\n")
+            self._append("notice", TRUNCATED)
+            self.flush()
+            return
+        self.lines += newlines
+        self.chars += len(text)
+        self._append(kind, text)
+        if time.monotonic() - self.last_flush >= FLUSH_INTERVAL:
+            self.flush()
+
+    def _cut(self, text: str) -> str:
+        text = text[: max(0, self.max_chars - self.chars)]
+        room = self.max_lines - self.lines
+        parts = text.split("\n")
+        if len(parts) > room:
+            text = "".join(part + "\n" for part in parts[:room])
+        return text
+
+    def _append(self, kind: str, text: str) -> None:
+        if self.pending and self.pending[-1][0] == kind:
+            self.pending[-1] = (kind, self.pending[-1][1] + text)
+        else:
+            self.pending.append((kind, text))
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        self.last_flush = time.monotonic()
+        for kind, text in pending:
+            self.post(kind, text)
+
+    def emit(self, kind: str, text: str) -> None:
+        """Send something that is not capped (an image, the traceback) after what came before."""
+        self.flush()
+        self.post(kind, text)
+
+
+class _Stream(io.TextIOBase):
+    def __init__(self, sink: OutputSink, kind: str) -> None:
+        self.sink = sink
+        self.kind = kind
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        self.sink.write(self.kind, str(s))
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+
+_sink: OutputSink | None = None
+
+
+def capture_figures() -> None:
+    """Send every open pyplot figure as a PNG and close it (plt.show() and end of run)."""
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is None:
+        return
+    for num in plt.get_fignums():
+        fig = plt.figure(num)
+        buf = io.BytesIO()
+        try:
+            fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+        finally:
+            plt.close(fig)
+        if _sink is not None:
+            _sink.emit("image", base64.b64encode(buf.getvalue()).decode("ascii"))
+
+
+def _register_cjk_font(mpl: types.ModuleType) -> None:
+    """Make Japanese text in figures render: add the shipped CJK font as a fallback."""
+    if not _font_path or not os.path.exists(_font_path):
+        return
+    import logging
+
+    # Building matplotlib's font list logs a warning that means nothing to a reader.
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        from matplotlib import font_manager
+    finally:
+        logger.setLevel(level)
+    font_manager.fontManager.addfont(_font_path)
+    name = font_manager.FontProperties(fname=_font_path).get_name()
+    # The default sans-serif first keeps Latin text as usual; glyphs it lacks (kana, kanji)
+    # fall back to the CJK font, which matplotlib does per glyph across `font.family`.
+    mpl.rcParams["font.family"] = ["sans-serif", name]
+    mpl.rcParams["axes.unicode_minus"] = False
+
+
+class _MatplotlibHook(importlib.abc.MetaPathFinder):
+    """Runs `_register_cjk_font` right after `import matplotlib`, whoever imports it."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name != "matplotlib":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        loader = spec.loader
+        original = loader.exec_module
+
+        def exec_module(module: types.ModuleType) -> None:
+            original(module)
+            try:
+                _register_cjk_font(module)
+            except Exception as exc:  # noqa: BLE001 - a missing font must not break matplotlib
+                print(f"(日本語フォントを登録できませんでした: {exc})", file=sys.stderr)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def setup(font_path: str | None = None, module_dir: str | None = None) -> None:
+    """Called once per interpreter: figure backend, CJK font hook, importable module dir."""
+    global _font_path, _user_module_dir
+    _font_path = font_path
+    _user_module_dir = module_dir
+    os.environ["MPLBACKEND"] = "module://livecode_mpl_backend"
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.append(here)
+    if module_dir and module_dir not in sys.path:
+        sys.path.insert(0, module_dir)
+    if not any(isinstance(f, _MatplotlibHook) for f in sys.meta_path):
+        sys.meta_path.insert(0, _MatplotlibHook())
+    if "matplotlib" in sys.modules:
+        _register_cjk_font(sys.modules["matplotlib"])
+    new_namespace()
+
+
+def _frame_is_cell(frame: traceback.FrameSummary) -> bool:
+    return frame.filename.startswith("<cell")
+
+
+def _trim(te: traceback.TracebackException, seen: set[int]) -> None:
+    """Drop the runtime's frames above the first frame of a cell, in a whole exception chain."""
+    if id(te) in seen:
+        return
+    seen.add(id(te))
+    frames = list(te.stack)
+    first = next((i for i, f in enumerate(frames) if _frame_is_cell(f)), len(frames))
+    te.stack = traceback.StackSummary.from_list(frames[first:])
+    for other in (te.__cause__, te.__context__):
+        if other is not None:
+            _trim(other, seen)
+
+
+def format_exception(exc: BaseException) -> str:
+    te = traceback.TracebackException.from_exception(exc)
+    _trim(te, set())
+    return "".join(te.format())
+
+
+def _compile(code: str, filename: str) -> tuple[types.CodeType | None, types.CodeType | None]:
+    """The cell's statements, and its final bare expression compiled separately (if any)."""
+    tree = ast.parse(code, filename, "exec")
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        expr = ast.Expression(tree.body.pop().value)
+        last = compile(expr, filename, "eval")
+    body = compile(tree, filename, "exec") if tree.body else None
+    return body, last
+
+
+def run(
+    code: str,
+    cell: int | str,
+    post: Post,
+    max_lines: int = MAX_LINES,
+    max_chars: int = MAX_CHARS,
+) -> str:
+    """Run one cell in the page namespace. Returns "ok", "error" or "interrupted"."""
+    global _sink
+    filename = f"<cell {cell}>"
+    lines = code.splitlines(keepends=True)
+    linecache.cache[filename] = (len(code), None, lines, filename)
+    sink = OutputSink(post, max_lines, max_chars)
+    _sink = sink
+    old: tuple[TextIO, TextIO] = (sys.stdout, sys.stderr)
+    sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")  # type: ignore[assignment]
+    status = "ok"
+    try:
+        body, last = _compile(code, filename)
+        if body is not None:
+            exec(body, namespace)  # noqa: S102 - running the cell is the point
+        if last is not None:
+            value = eval(last, namespace)
+            if value is not None:
+                namespace["_"] = value
+                text = repr(value)
+                sink.write("result", text if text.endswith("\n") else text + "\n")
+    except KeyboardInterrupt as exc:
+        status = "interrupted"
+        sink.emit("error", format_exception(exc))
+    except BaseException as exc:  # noqa: BLE001 - show whatever the cell raised, SystemExit too
+        status = "error"
+        sink.emit("error", format_exception(exc))
+    finally:
+        sys.stdout, sys.stderr = old
+        try:
+            capture_figures()
+        except Exception as exc:  # noqa: BLE001 - a broken figure is reported, not fatal
+            sink.emit("error", f"図を描けませんでした: {exc}\n")
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            plt.close("all")
+        sink.flush()
+        _sink = None
+    return status

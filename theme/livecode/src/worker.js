@@ -1,0 +1,211 @@
+// The Web Worker that owns Pyodide. It never touches the page: it only receives code
+// and sends back text and PNG images (see livecode.js for the protocol).
+import runnerSource from "../py/livecode_runner.py";
+import backendSource from "../py/livecode_mpl_backend.py";
+
+const RUNTIME_DIR = "/lib/livecode";
+const HOME = "/home/pyodide";
+const FONT_PATH = "/lib/livecode/fonts/livecode-jp-gothic.ttf";
+const HEAVY = ["numpy", "matplotlib"]; // warmed up by `preload`: import takes seconds
+
+let config = null;
+let pyodide = null;
+let runner = null;
+let lock = null;
+let fontPromise = null;
+let page = null;
+let chain = Promise.resolve();
+let coreTime = 0;
+
+const send = (msg) => self.postMessage(msg);
+const progress = (text, fraction) => send({ type: "progress", text, fraction });
+
+// Files fetched ahead (in parallel with the core) are handed to Pyodide from memory.
+const realFetch = self.fetch.bind(self);
+const prefetched = new Map();
+self.fetch = (input, init) => {
+  const url = typeof input === "string" ? input : input.url;
+  const hit = prefetched.get(new URL(url, self.location.href).href);
+  if (hit) return hit.then((r) => r.clone());
+  return realFetch(input, init);
+};
+
+function hexToBase64(hex) {
+  let bin = "";
+  for (let i = 0; i < hex.length; i += 2) bin += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return btoa(bin);
+}
+
+function prefetch(url, sha256) {
+  const href = new URL(url, config.indexURL).href;
+  if (!prefetched.has(href)) {
+    const init = sha256 ? { integrity: `sha256-${hexToBase64(sha256)}` } : undefined;
+    const p = realFetch(href, init).then((r) => {
+      if (!r.ok) throw new Error(`${r.status} ${href}`);
+      return r;
+    });
+    p.catch(() => prefetched.delete(href));
+    prefetched.set(href, p);
+  }
+  return prefetched.get(href);
+}
+
+async function getLock() {
+  if (!lock) {
+    const resp = await prefetch("pyodide-lock.json");
+    lock = await resp.clone().json();
+  }
+  return lock;
+}
+
+// The lock's package files needed by these top-level import names, dependencies included.
+function packageClosure(lockData, names) {
+  const byImport = new Map();
+  for (const [key, pkg] of Object.entries(lockData.packages)) {
+    for (const imp of pkg.imports || []) byImport.set(imp, key);
+  }
+  const out = new Set();
+  const visit = (key) => {
+    if (!key || out.has(key) || !lockData.packages[key]) return;
+    out.add(key);
+    for (const dep of lockData.packages[key].depends) visit(dep);
+  };
+  names.forEach((n) => visit(byImport.get(n)));
+  return [...out].map((k) => lockData.packages[k]);
+}
+
+function fetchFont() {
+  if (!fontPromise) {
+    fontPromise = realFetch(config.fontURL)
+      .then((r) => {
+        if (!r.ok) throw new Error(`${r.status} ${config.fontURL}`);
+        return r.arrayBuffer();
+      })
+      .catch((err) => {
+        fontPromise = null;
+        console.warn("livecode: CJK font not loaded", err);
+        return null;
+      });
+  }
+  return fontPromise;
+}
+
+async function writeFont() {
+  if (!config.fontURL || pyodide.FS.analyzePath(FONT_PATH).exists) return;
+  const data = await fetchFont();
+  if (data) pyodide.FS.writeFile(FONT_PATH, new Uint8Array(data));
+}
+
+async function init(msg) {
+  config = msg;
+  const hints = msg.hints || [];
+  if (hints.length) {
+    // Start the wheels (and font) downloads now; the core loads meanwhile.
+    getLock()
+      .then((l) => packageClosure(l, hints).forEach((p) => prefetch(p.file_name, p.sha256)))
+      .catch(() => {});
+    if (hints.includes("matplotlib")) fetchFont();
+  } else {
+    getLock().catch(() => {});
+  }
+  progress("Python 本体を読み込み中…", 0.1);
+  const t0 = performance.now();
+  const { loadPyodide } = await import(/* @vite-ignore */ new URL("pyodide.mjs", msg.indexURL).href);
+  pyodide = await loadPyodide({
+    indexURL: msg.indexURL,
+    env: { HOME, MPLBACKEND: "module://livecode_mpl_backend" },
+    stdout: (s) => console.log(s),
+    stderr: (s) => console.warn(s),
+  });
+  coreTime = performance.now() - t0;
+  progress("Python を初期化中…", 0.8);
+  if (msg.interruptBuffer) pyodide.setInterruptBuffer(new Int32Array(msg.interruptBuffer));
+  pyodide.FS.mkdirTree(`${RUNTIME_DIR}/fonts`);
+  pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_runner.py`, runnerSource);
+  pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_mpl_backend.py`, backendSource);
+  pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(RUNTIME_DIR)})`);
+  runner = pyodide.pyimport("livecode_runner");
+  runner.setup(FONT_PATH, HOME);
+  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime } });
+}
+
+function setPage(msg) {
+  page = msg.page;
+  runner.new_namespace();
+  for (const mod of msg.modules || []) {
+    // Only plain file names: a module lands in the worker's cwd, importable by name.
+    const name = mod.name.split("/").pop();
+    pyodide.FS.writeFile(`${HOME}/${name}`, mod.text);
+  }
+  runner.new_namespace();
+}
+
+function findImports(code) {
+  const proxy = pyodide.pyimport("pyodide.code").find_imports(code);
+  const names = proxy.toJs();
+  proxy.destroy();
+  return names;
+}
+
+async function loadImports(code, id) {
+  const found = findImports(code);
+  const font = found.includes("matplotlib") || found.includes("pylab") ? writeFont() : null;
+  await pyodide.loadPackagesFromImports(code, {
+    messageCallback: (m) => {
+      if (id !== undefined) send({ type: "loading", id, text: m });
+    },
+    errorCallback: (m) => send({ type: "out", id, kind: "stderr", text: `${m}\n` }),
+  });
+  await font;
+  return found;
+}
+
+async function preload(msg) {
+  const found = await loadImports(msg.code);
+  for (const name of HEAVY) {
+    if (found.includes(name)) {
+      if (name === "matplotlib") await writeFont();
+      pyodide.runPython(name === "matplotlib" ? "import matplotlib.pyplot" : `import ${name}`);
+    }
+  }
+  send({ type: "preloaded" });
+}
+
+async function run(msg) {
+  if (msg.page !== page) setPage({ page: msg.page, modules: msg.modules });
+  // Modules on the page may import packages the cell itself does not name.
+  const code = msg.code + "\n" + (msg.moduleCode || "");
+  const t0 = performance.now();
+  try {
+    await loadImports(code, msg.id);
+  } catch (err) {
+    send({ type: "out", id: msg.id, kind: "stderr", text: `パッケージを読み込めませんでした: ${err.message}\n` });
+  }
+  const t1 = performance.now();
+  send({ type: "start", id: msg.id });
+  const post = (kind, text) => send({ type: "out", id: msg.id, kind, text });
+  let status;
+  try {
+    status = runner.run(msg.code, msg.cell, post, msg.maxLines, msg.maxChars);
+  } catch (err) {
+    status = "error";
+    post("error", String(err));
+  }
+  const t2 = performance.now();
+  send({ type: "done", id: msg.id, status, timing: { packages: t1 - t0, exec: t2 - t1 } });
+}
+
+const handlers = { init, page: setPage, preload, run };
+
+self.onmessage = (event) => {
+  const msg = event.data;
+  chain = chain.then(async () => {
+    try {
+      await handlers[msg.type](msg);
+    } catch (err) {
+      if (msg.type === "init") send({ type: "fatal", message: String(err && err.message ? err.message : err) });
+      else if (msg.type === "run") send({ type: "done", id: msg.id, status: "error", error: String(err) });
+      else console.warn("livecode worker:", err);
+    }
+  });
+};
