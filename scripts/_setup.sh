@@ -38,7 +38,7 @@ need_chromium() {
     command -v chromium >/dev/null || missing+=(chromium)
   fi
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing Debian packages: ${missing[*]}"
   local sudo=""

@@ -79,7 +79,7 @@ def test_marp_image_keywords_become_sized_images(tmp_path):
         (tmp_path / "img").mkdir(exist_ok=True)
         (tmp_path / "img" / f"{name}.png").write_bytes(b"")
     html = render(page(tmp_path, body))
-    assert '<img alt="" class="slide-image slide-bg" src="../../slides/d/img/a.png" />' in html
+    assert '<img alt="" class="slide-image slide-bg" src="../../slides/d/img/a.png" loading="lazy">' in html
     assert 'src="../../slides/d/img/b.png" style="max-height: 375px"' in html
     assert 'class="slide-image center" src="../../slides/d/img/c.png" style="width: 70%"' in html
 
@@ -111,3 +111,8 @@ def test_pdf_link_only_when_built(tmp_path):
     assert ">PDF</a>" not in page(tmp_path, "# x\n")
     with_pdf = page(tmp_path, "# x\n", links=PageLinks("../../slides/d/", "../../slides/d/d.pdf"))
     assert '<a class="md-button" href="../../slides/d/d.pdf" download>PDF</a>' in with_pdf
+
+
+def test_image_syntax_inside_inline_code_is_left_alone(tmp_path):
+    text = page(tmp_path, "<!-- _header: A -->\n\n`![bg right:40%](…)` で右に置きます\n")
+    assert "`![bg right:40%](…)` で右に置きます" in text

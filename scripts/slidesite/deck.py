@@ -18,6 +18,7 @@ ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<url><[^>]*>|[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 HTML_SRC = re.compile(r"""\bsrc\s*=\s*["']([^"']+)["']""")
+INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.I)
 
 
@@ -252,8 +253,9 @@ def _file_refs(lines: list[str], start: int, in_code: list[bool]) -> list[FileRe
     for i in range(start, len(lines)):
         if in_code[i]:
             continue
-        urls = [m.group("url").strip("<>") for m in MD_IMAGE.finditer(lines[i])]
-        urls += HTML_SRC.findall(lines[i])
+        line = INLINE_CODE.sub("", lines[i])
+        urls = [m.group("url").strip("<>") for m in MD_IMAGE.finditer(line)]
+        urls += HTML_SRC.findall(line)
         for url in urls:
             url = url.split("#")[0].split("?")[0]
             if url and not EXTERNAL.match(url) and not url.startswith("/"):

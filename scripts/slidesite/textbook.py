@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from .deck import ATX_HEADING, COMMENT, MD_IMAGE, Deck, Slide, code_line_mask
+from .deck import ATX_HEADING, COMMENT, INLINE_CODE, MD_IMAGE, Deck, Slide, code_line_mask
 
 STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
 DIV_OPEN = re.compile(r"^(\s*)<(div|details)\b(?![^>]*\bmarkdown=)([^>]*)>")
@@ -144,12 +145,26 @@ def _body_lines(slide: Slide, deck: Deck, links: PageLinks) -> list[str]:
         text = "\n".join(lines)
         text = COMMENT.sub("", text)
         text = STYLE_BLOCK.sub("", text)
-        text = MD_IMAGE.sub(lambda m: _image(m, links), text)
-        text = HTML_IMG_SRC.sub(lambda m: m.group(1) + _asset_url(m.group(2), links) + m.group(3), text)
+        text = _outside_inline_code(text, lambda part: _rewrite_images(part, links))
         out.extend(DIV_OPEN.sub(r'\1<\2\3 markdown="1">', line) for line in text.split("\n"))
     while out and not out[0].strip():
         out.pop(0)
     return out
+
+
+def _outside_inline_code(text: str, change: Callable[[str], str]) -> str:
+    """Apply change to the text between inline code spans only."""
+    out, last = [], 0
+    for m in INLINE_CODE.finditer(text):
+        out += [change(text[last : m.start()]), m.group(0)]
+        last = m.end()
+    return "".join(out + [change(text[last:])])
+
+
+def _rewrite_images(text: str, links: PageLinks) -> str:
+    # <img> tags the author wrote first: the Markdown images become <img> tags with final URLs.
+    text = HTML_IMG_SRC.sub(lambda m: m.group(1) + _asset_url(m.group(2), links) + m.group(3), text)
+    return MD_IMAGE.sub(lambda m: _image(m, links), text)
 
 
 def _asset_url(url: str, links: PageLinks) -> str:
@@ -177,7 +192,7 @@ def _image(m: re.Match[str], links: PageLinks) -> str:
         elif not SLIDE_ONLY_KEYWORDS.match(word):
             kept.append(word)
     url = _asset_url(m.group("url").strip("<>"), links)
-    attrs = " ".join(f".{c}" for c in classes)
-    if styles:
-        attrs += f' style="{"; ".join(styles)}"'
-    return f"![{' '.join(kept)}]({url}){{ {attrs} }}"
+    # Raw HTML, not Markdown: MkDocs would try to resolve a link into the deck folder as a docs file.
+    style = f' style="{"; ".join(styles)}"' if styles else ""
+    alt = html.escape(" ".join(kept))
+    return f'<img alt="{alt}" class="{" ".join(classes)}" src="{html.escape(url)}"{style} loading="lazy">'
