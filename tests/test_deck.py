@@ -79,3 +79,10 @@ def test_bad_decks_name_file_and_line(tmp_path, text, message, line):
     assert message in caught.value.message
     assert caught.value.line == line
     assert str(caught.value).endswith(f"d.md:{line}: {caught.value.message}")
+
+
+def test_loose_directives_allow_colons_in_values(tmp_path):
+    text = "---\nmarp: true\n---\n\n<!-- _header: ためしてみる: a = 20, b = 100 -->\n<!-- 注意: これはノート -->\n\nx\n"
+    deck = read_deck(write(tmp_path, text))
+    assert deck.slides[0].header == "ためしてみる: a = 20, b = 100"
+    assert [n.text for n in deck.slides[0].notes] == ["注意: これはノート"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 GLOBAL_DIRECTIVES = {
@@ -20,6 +22,9 @@ def is_directive_key(key: object) -> bool:
     return key in GLOBAL_DIRECTIVES or key.removeprefix("_") in LOCAL_DIRECTIVES
 
 
+LOOSE_LINE = re.compile(r"^\s*([\w$-]+)\s*:(.*)$")
+
+
 def parse_directives(comment_body: str) -> dict[str, object] | None:
     """The directives in an HTML comment's body, or None when the comment is a speaker note."""
     text = comment_body.strip()
@@ -28,7 +33,23 @@ def parse_directives(comment_body: str) -> dict[str, object] | None:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
-        return None
+        data = None
     if isinstance(data, dict) and data and all(is_directive_key(k) for k in data):
         return data
-    return None
+    return _parse_loose(text)
+
+
+def _parse_loose(text: str) -> dict[str, object] | None:
+    """Marp's loose YAML: `key: value` lines whose value may hold colons (`_header: 例: x = 1`)."""
+    found: dict[str, object] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = LOOSE_LINE.match(line)
+        if not m or not is_directive_key(m.group(1)):
+            return None
+        value = m.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        found[m.group(1)] = value
+    return found or None
