@@ -159,6 +159,8 @@ def test_boxes_follow_the_colour_scheme(site_pages: dict, scheme: str, def_bg: s
     assert style(page, ".md-typeset .def", "border-top-left-radius") != "0px"
     assert style(page, "body", "--lc-bg").strip().startswith(lc_bg)
     assert style(page, ".md-typeset .section", "position") == "static"
+    assert style(page, ".empty-table td", "border-top-style") == "none"
+    assert style(page, ".empty-table td", "background-color") == "rgba(0, 0, 0, 0)"
     _scheme(page, "default")
 
 
