@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_themes import ARTIFACTS, ROOT, Site, browser, font_loaded, guarded_context, serve, style
+from conftest_themes import ARTIFACTS, ROOT, Site, font_loaded, guarded_context, serve, style, themes_browser
 from slidesite import themes
 
-__all__ = ["browser"]  # a fixture used by the tests below
+__all__ = ["themes_browser"]  # a fixture used by the tests below
 
 MARP = ROOT / "node_modules" / ".bin" / "marp"
 GALLERIES = ("gallery-honwaka", "gallery-01dracula")
@@ -102,9 +102,9 @@ def gallery_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def deck_pages(gallery_site: Site, browser: Any) -> Iterator[dict[str, Any]]:
+def deck_pages(gallery_site: Site, themes_browser: Any) -> Iterator[dict[str, Any]]:
     """One open page per gallery deck, every request outside 127.0.0.1 aborted and recorded."""
-    context = guarded_context(browser, gallery_site, viewport={"width": 1280, "height": 720})
+    context = guarded_context(themes_browser, gallery_site, viewport={"width": 1280, "height": 720})
     pages = {}
     for deck in GALLERIES:
         page = context.new_page()
@@ -203,8 +203,8 @@ def test_long_code_shrinks_to_fit_the_slide(deck_pages: dict, deck: str) -> None
 
 
 @pytest.mark.parametrize("theme", ["honwaka", "01dracula"])
-def test_four_three_size(gallery_site: Site, browser: Any, theme: str) -> None:
-    context = guarded_context(browser, gallery_site, viewport={"width": 960, "height": 720})
+def test_four_three_size(gallery_site: Site, themes_browser: Any, theme: str) -> None:
+    context = guarded_context(themes_browser, gallery_site, viewport={"width": 960, "height": 720})
     page = context.new_page()
     page.goto(f"{gallery_site.base_url}/slides/four-three-{theme}/", wait_until="load")
     page.add_style_tag(content=".bespoke-marp-osc { display: none !important; }")  # the on-screen controls

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_themes import ARTIFACTS, ROOT, Site, browser, font_loaded, guarded_context, serve, style
+from conftest_themes import ARTIFACTS, ROOT, Site, font_loaded, guarded_context, serve, style, themes_browser
 from slidesite import themes
 
-__all__ = ["browser"]  # a fixture used by the tests below
+__all__ = ["themes_browser"]  # a fixture used by the tests below
 
 MKDOCS_YML = """\
 site_name: テーマ確認
@@ -115,8 +115,8 @@ def material_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def site_pages(material_site: Site, browser: Any) -> Iterator[dict[str, Any]]:
-    context = guarded_context(browser, material_site, viewport={"width": 1100, "height": 900})
+def site_pages(material_site: Site, themes_browser: Any) -> Iterator[dict[str, Any]]:
+    context = guarded_context(themes_browser, material_site, viewport={"width": 1100, "height": 900})
     pages = {}
     for name in PAGES:
         page = context.new_page()
