@@ -59,8 +59,19 @@ def serve(site_dir: Path) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium driven by Playwright."""
+def themes_browser(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The suite's shared Chromium (`browser` in tests/conftest.py) if there is one, else our own.
+
+    Playwright's sync API runs one instance per thread, so we must not start a second one
+    while the shared one is alive.
+    """
+    try:
+        shared = request.getfixturevalue("browser")
+    except pytest.FixtureLookupError:
+        shared = None
+    if shared is not None:
+        yield shared
+        return
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} missing: apt-get install chromium")

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_themes import ARTIFACTS, ROOT, Site, browser, font_loaded, guarded_context, serve, style
+from conftest_themes import ARTIFACTS, ROOT, Site, font_loaded, guarded_context, serve, style, themes_browser
 from slidesite import themes
 
-__all__ = ["browser"]  # a fixture used by the tests below
+__all__ = ["themes_browser"]  # a fixture used by the tests below
 
 MARP = ROOT / "node_modules" / ".bin" / "marp"
 GALLERIES = ("gallery-honwaka", "gallery-01dracula")
@@ -54,6 +54,18 @@ def test_install_fonts_keeps_subsets_and_skips_unchanged(tmp_path: Path) -> None
 
 # ---- The gallery decks in Chromium ------------------------------------------------
 
+FOUR_THREE = """---
+marp: true
+theme: {theme}
+size: 4:3
+paginate: true
+---
+
+<!-- _header: 4:3 のスライド -->
+
+## 4:3 でも同じ見た目
+"""
+
 
 def build_gallery_site(site_dir: Path, work_dir: Path) -> None:
     """Compile the gallery decks as the build does: site/slides/<deck>/index.html + fonts + images."""
@@ -63,17 +75,20 @@ def build_gallery_site(site_dir: Path, work_dir: Path) -> None:
     in_dir.mkdir()
     for deck in GALLERIES:
         shutil.copy(ROOT / "slides" / f"{deck}.md", in_dir)
+    for theme in ("honwaka", "01dracula"):
+        (in_dir / f"four-three-{theme}.md").write_text(FOUR_THREE.format(theme=theme), encoding="utf-8")
     subprocess.run(
         [str(MARP), "--no-stdin", "--html", "-I", str(in_dir), "-o", str(out_dir), "--theme-set", *map(str, theme_css)],
         check=True,
         capture_output=True,
         cwd=ROOT,
     )
-    for deck in GALLERIES:
+    for deck in (*GALLERIES, "four-three-honwaka", "four-three-01dracula"):
         deck_dir = site_dir / "slides" / deck
         deck_dir.mkdir(parents=True, exist_ok=True)
         shutil.move(out_dir / f"{deck}.html", deck_dir / "index.html")
-        shutil.copytree(ROOT / "slides" / "img" / deck, deck_dir / "img" / deck, dirs_exist_ok=True)
+        if deck in GALLERIES:
+            shutil.copytree(ROOT / "slides" / "img" / deck, deck_dir / "img" / deck, dirs_exist_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +102,9 @@ def gallery_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def deck_pages(gallery_site: Site, browser: Any) -> Iterator[dict[str, Any]]:
+def deck_pages(gallery_site: Site, themes_browser: Any) -> Iterator[dict[str, Any]]:
     """One open page per gallery deck, every request outside 127.0.0.1 aborted and recorded."""
-    context = guarded_context(browser, gallery_site, viewport={"width": 1280, "height": 720})
+    context = guarded_context(themes_browser, gallery_site, viewport={"width": 1280, "height": 720})
     pages = {}
     for deck in GALLERIES:
         page = context.new_page()
@@ -185,6 +200,18 @@ def test_long_code_shrinks_to_fit_the_slide(deck_pages: dict, deck: str) -> None
     )
     assert heights, "code blocks were not upgraded to auto-scaling <marp-pre>"
     assert max(heights) < 0.85
+
+
+@pytest.mark.parametrize("theme", ["honwaka", "01dracula"])
+def test_four_three_size(gallery_site: Site, themes_browser: Any, theme: str) -> None:
+    context = guarded_context(themes_browser, gallery_site, viewport={"width": 960, "height": 720})
+    page = context.new_page()
+    page.goto(f"{gallery_site.base_url}/slides/four-three-{theme}/", wait_until="load")
+    page.add_style_tag(content=".bespoke-marp-osc { display: none !important; }")  # the on-screen controls
+    assert (style(page, "section", "width"), style(page, "section", "height")) == ("960px", "720px")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"four-three-{theme}.png"))
+    context.close()
 
 
 @pytest.mark.parametrize("deck", GALLERIES)

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_themes import ARTIFACTS, ROOT, Site, browser, font_loaded, guarded_context, serve, style
+from conftest_themes import ARTIFACTS, ROOT, Site, font_loaded, guarded_context, serve, style, themes_browser
 from slidesite import themes
 
-__all__ = ["browser"]  # a fixture used by the tests below
+__all__ = ["themes_browser"]  # a fixture used by the tests below
 
 MKDOCS_YML = """\
 site_name: テーマ確認
@@ -115,8 +115,8 @@ def material_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def site_pages(material_site: Site, browser: Any) -> Iterator[dict[str, Any]]:
-    context = guarded_context(browser, material_site, viewport={"width": 1100, "height": 900})
+def site_pages(material_site: Site, themes_browser: Any) -> Iterator[dict[str, Any]]:
+    context = guarded_context(themes_browser, material_site, viewport={"width": 1100, "height": 900})
     pages = {}
     for name in PAGES:
         page = context.new_page()
@@ -159,6 +159,8 @@ def test_boxes_follow_the_colour_scheme(site_pages: dict, scheme: str, def_bg: s
     assert style(page, ".md-typeset .def", "border-top-left-radius") != "0px"
     assert style(page, "body", "--lc-bg").strip().startswith(lc_bg)
     assert style(page, ".md-typeset .section", "position") == "static"
+    assert style(page, ".empty-table td", "border-top-style") == "none"
+    assert style(page, ".empty-table td", "background-color") == "rgba(0, 0, 0, 0)"
     _scheme(page, "default")
 
 
