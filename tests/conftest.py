@@ -77,9 +77,10 @@ def serve() -> Iterator[Callable[..., StaticServer]]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    import playwright.sync_api as playwright_api
+
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/test, which installs Debian's chromium")
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser

@@ -49,7 +49,7 @@ def deck_site(runtime_assets: Path) -> Path:
     from slidesite.livecode_assets import runtime_head_tags
 
     if not MARP.exists():
-        pytest.skip("marp-cli not installed (npm ci)")
+        pytest.fail("marp-cli not installed: run npm ci")
     out = runtime_assets / "slides" / "deck"
     out.mkdir(parents=True, exist_ok=True)
     (out / "deck.md").write_text(DECK, encoding="utf-8")

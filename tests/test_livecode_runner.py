@@ -122,7 +122,7 @@ def test_new_namespace_forgets_variables_and_page_modules(tmp_path: Path) -> Non
     sys.path.remove(str(tmp_path))
 
 
-@pytest.mark.skipif(not CJK_FONT.exists(), reason="needs fonts-noto-cjk")
+
 def test_figures_captured_closed_and_japanese_font(monkeypatch: pytest.MonkeyPatch) -> None:
     import matplotlib
 

@@ -94,7 +94,7 @@ def build_gallery_site(site_dir: Path, work_dir: Path) -> None:
 @pytest.fixture(scope="module")
 def gallery_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if not MARP.exists():
-        pytest.skip("marp-cli missing: run `npm ci`")
+        pytest.fail("marp-cli missing: run `npm ci`")
     site_dir = tmp_path_factory.mktemp("site")
     build_gallery_site(site_dir, tmp_path_factory.mktemp("work"))
     with serve(site_dir) as site:

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from cells import run_all_cells, wait_for_cells
 from playwright.sync_api import Page
-
 from slidesite.cells import find_cells
 from slidesite.deckbuild import discover
 
