@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "theme" / "livecode" / "py"))
 
-import livecode_runner as runner
+import livecode_runner as runner  # noqa: E402 - after the sys.path line above
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 

@@ -6,6 +6,8 @@ import re
 
 import yaml
 
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 GLOBAL_DIRECTIVES = {
     "theme", "style", "headingDivider", "size", "math", "title", "description", "author",
     "keywords", "url", "image", "marp", "lang", "transition",
@@ -28,10 +30,12 @@ LOOSE_LINE = re.compile(r"^\s*([\w$-]+)\s*:(.*)$")
 def parse_directives(comment_body: str) -> dict[str, object] | None:
     """The directives in an HTML comment's body, or None when the comment is a speaker note."""
     text = comment_body.strip()
-    if not text:
+    first = LOOSE_LINE.match(text.split("\n", 1)[0]) if text else None
+    # Cheap check first: most comments are notes, and YAML parsing is slow.
+    if first is None or not is_directive_key(first.group(1)):
         return None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError:
         data = None
     if isinstance(data, dict) and data and all(is_directive_key(k) for k in data):

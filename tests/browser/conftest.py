@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
 
-REPO = Path(__file__).resolve().parents[2]
+from .helpers import REPO
+
 SITE = REPO / ".cache" / "test-site"
-ARTIFACTS = REPO / "tests" / "artifacts"
 # Material's instant navigation only intercepts links under site_url (port included), so the
 # test site is built for, and served at, this fixed address.
 TEST_PORT = int(os.environ.get("SLIDESITE_TEST_PORT", "8765"))
@@ -50,10 +49,3 @@ def site_url(built_site: Path) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-def screenshot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path

@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pytest
-from cells import run_all_cells, wait_for_cells
 from playwright.sync_api import Page
 from slidesite.cells import find_cells
 from slidesite.deckbuild import discover
+
+from .cells import run_all_cells, wait_for_cells
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]

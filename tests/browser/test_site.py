@@ -4,13 +4,14 @@ import re
 import subprocess
 
 import pytest
-from conftest import screenshot  # noqa: F401 - shared helper
 from playwright.sync_api import Page, expect
 from slidesite.deck import read_deck
 from slidesite.deckbuild import discover
 
+from .helpers import REPO, screenshot
+
 pytestmark = pytest.mark.browser
-DECKS = [read_deck(p) for p in discover(__import__("conftest").REPO / "slides")]
+DECKS = [read_deck(p) for p in discover(REPO / "slides")]
 
 
 def first_deck():
@@ -73,7 +74,7 @@ def test_textbook_sections_link_to_their_slides(page: Page, site_url: str):
 
 def _slide_only_word() -> tuple[str, str]:
     """A Japanese word from a slide body that no hand-written docs page contains."""
-    docs = "".join(p.read_text() for p in (__import__("conftest").REPO / "docs").rglob("*.md"))
+    docs = "".join(p.read_text() for p in (REPO / "docs").rglob("*.md"))
     for deck in DECKS:
         for slide in deck.slides[1:]:
             for word in re.findall(r"[\u4e00-\u9fff]{3,6}", "\n".join(slide.lines)):

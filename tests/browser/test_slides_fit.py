@@ -1,10 +1,11 @@
 """Nothing on any slide sticks out of the 16:9 slide box (cells included, before they run)."""
 
 import pytest
-from conftest import REPO
 from playwright.sync_api import Page
 from slidesite.deck import read_deck
 from slidesite.deckbuild import discover
+
+from .helpers import REPO
 
 pytestmark = pytest.mark.browser
 
