@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 FINISHED = ("done", "error", "stopped")
 
 
-def wait_for_cells(page: Page, count: int, timeout: float = 60000) -> None:
+def wait_for_cells(page: Page, count: int, timeout: float = 120000) -> None:
     page.wait_for_function(f"() => document.querySelectorAll('.livecode').length >= {count}", timeout=timeout)
 
 

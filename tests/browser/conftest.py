@@ -5,6 +5,7 @@ The browser, the guarded context and the page come from tests/conftest.py.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -28,12 +29,23 @@ TEST_PORT = int(os.environ.get("SLIDESITE_TEST_PORT", "8765"))
 def built_site() -> Path:
     """The repository's site, built once per test run with PDFs (incremental across runs)."""
     env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"), SITE_URL=f"http://127.0.0.1:{TEST_PORT}/")
-    done = subprocess.run(
-        [sys.executable, "-m", "slidesite.build", "--pdf", "--site-dir", str(SITE)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
-    )
+    SITE.parent.mkdir(parents=True, exist_ok=True)
+    # pytest-xdist workers share one site: the first builds it, the others wait and find it current.
+    with open(SITE.parent / "test-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run(
+            [sys.executable, "-m", "slidesite.build", "--pdf", "--site-dir", str(SITE)],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
+        )
     assert done.returncode == 0, done.stderr
     return SITE
+
+
+def serve_site(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -43,9 +55,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", TEST_PORT), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = serve_site(built_site)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture()
+def site_url_for_instant_navigation(built_site: Path) -> Iterator[str]:
+    """The site at the address it was built for (Material's instant navigation compares ports)."""
+    server = serve_site(built_site, TEST_PORT)
+    yield f"http://127.0.0.1:{TEST_PORT}/"
     server.shutdown()

@@ -1,9 +1,11 @@
 """Every live cell of every lecture page, article and deck runs in the browser (Pyodide), in order."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from conftest import OfflineGuard
+from playwright.sync_api import BrowserContext
 from slidesite.cells import find_cells
 from slidesite.deckbuild import discover
 
@@ -27,10 +29,23 @@ def _targets() -> list[tuple[str, Path]]:
     return targets
 
 
+@pytest.fixture(scope="module")
+def warm_context(browser) -> Iterator[BrowserContext]:
+    """One context for the whole module: Pyodide's files come from the HTTP cache after the first page."""
+    guard = OfflineGuard()
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.route("**/*", guard.route)
+    yield ctx
+    ctx.close()
+    assert not guard.blocked, f"requests left 127.0.0.1: {guard.blocked}"
+
+
 @pytest.mark.parametrize(("url", "source"), _targets(), ids=[t[0] for t in _targets()])
-def test_every_cell_runs(page: Page, site_url: str, url: str, source: Path):
+def test_every_cell_runs(warm_context: BrowserContext, site_url: str, url: str, source: Path):
     cells = find_cells(source.read_text(encoding="utf-8"))
+    page = warm_context.new_page()
     page.goto(site_url + url)
     wait_for_cells(page, len(cells))
     problems = run_all_cells(page, {c.index for c in cells if c.expect_error})
+    page.close()
     assert problems == [], "\n".join(problems)

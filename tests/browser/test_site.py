@@ -106,7 +106,8 @@ def test_dark_mode_toggle_switches_the_scheme(page: Page, site_url: str):
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
 
 
-def test_instant_navigation_keeps_working_between_lecture_pages(page: Page, site_url: str):
+def test_instant_navigation_keeps_working_between_lecture_pages(page: Page, site_url_for_instant_navigation: str):
+    site_url = site_url_for_instant_navigation
     page.goto(site_url)
     page.evaluate("() => { window.__marker = 42 }")
     deck = first_deck()
