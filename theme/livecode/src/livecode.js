@@ -50,9 +50,8 @@ function readConfig() {
 const config = readConfig();
 const ASSETS = new URL("./", import.meta.url);
 const indexURL = new URL(config.pyodideUrl || "../pyodide/", ASSETS).href;
-const fontURL = config.pyodideUrl
-  ? new URL("../pyodide/fonts/livecode-jp-gothic.ttf", ASSETS).href
-  : new URL("fonts/livecode-jp-gothic.ttf", indexURL).href;
+// Our own additions (CJK font, .pyc overlays, font cache) are on the site even with a CDN.
+const extrasURL = new URL("../pyodide/livecode/", ASSETS).href;
 const params = new URLSearchParams(location.search);
 const IS_NEXT_PREVIEW = params.get("view") === "next"; // Marp presenter's next-slide iframe
 const IN_IFRAME = window.self !== window.top;
@@ -134,7 +133,7 @@ class Runtime {
     worker.postMessage({
       type: "init",
       indexURL,
-      fontURL,
+      extrasURL,
       hints,
       reason,
       interruptBuffer: this.interrupt ? this.interrupt.buffer : null,
