@@ -217,6 +217,20 @@ def setup(font_path: str | None = None, module_dir: str | None = None) -> None:
     new_namespace()
 
 
+def warm_up(names: Any) -> None:
+    """Import the heavy packages a page uses and draw one tiny figure, before any Run."""
+    names = list(names)
+    if "numpy" in names:
+        import numpy  # noqa: F401
+    if "matplotlib" in names:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(1, 1))
+        fig.text(0.1, 0.5, "Aあ亜")  # loads the Latin and the CJK font
+        fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)
+
+
 def _frame_is_cell(frame: traceback.FrameSummary) -> bool:
     return frame.filename.startswith("<cell")
 

@@ -186,11 +186,8 @@ async function loadImports(code, id) {
 
 async function preload(msg) {
   const found = await loadImports(msg.code);
-  for (const name of HEAVY) {
-    if (found.includes(name)) {
-      pyodide.runPython(name === "matplotlib" ? "import matplotlib.pyplot" : `import ${name}`);
-    }
-  }
+  const heavy = HEAVY.filter((name) => found.includes(name));
+  if (heavy.length) runner.warm_up(heavy);
   send({ type: "preloaded" });
 }
 
