@@ -69,7 +69,6 @@ def test_cdn_mode_installs_no_pyodide_core(runtime_assets: Path, tmp_path: Path)
 
 def test_head_tags() -> None:
     tags = la.runtime_head_tags("../../assets")
-    assert '<link rel="stylesheet" href="../../assets/livecode/livecode.css">' in tags
     assert '"../../assets/livecode/livecode.js"' in tags
     assert 'type="module"' in tags
     assert "pyodideUrl" not in tags

@@ -362,7 +362,8 @@ def install_runtime(site_dir: Path, *, pyodide_url: str | None = None, packages_
 def runtime_head_tags(assets_url: str, pyodide_url: str | None = None, *, preload: str = "idle") -> str:
     """The <head> HTML for a deck or page; assets_url is site/assets relative to that page.
 
-    The bundle is imported after the load event, so cells do not delay the page;
+    The bundle (which then adds livecode.css) is imported after the load event, so cells
+    do not delay the page;
     preload="idle" starts Python when the page is idle, "run" only at the first Run.
     """
     base = assets_url.rstrip("/")
@@ -370,8 +371,8 @@ def runtime_head_tags(assets_url: str, pyodide_url: str | None = None, *, preloa
     if pyodide_url:
         cfg["pyodideUrl"] = pyodide_url if pyodide_url.endswith("/") else pyodide_url + "/"
     js = json.dumps(f"{base}/livecode/livecode.js")
+    # No <link>: livecode.js adds its stylesheet itself, so nothing here delays `load`.
     return (
-        f'<link rel="stylesheet" href="{html.escape(base)}/livecode/livecode.css">\n'
         f'<meta name="livecode-config" content="{html.escape(json.dumps(cfg))}">\n'
         "<script type=\"module\">"
         f"const go=()=>import({js});"

@@ -728,9 +728,24 @@ window.__livecode = { runtime, config, workerStarts: 0, get cells() {
   return allCells;
 } };
 
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  // MkDocs Material instant navigation: runs once now and after every page switch.
-  window.document$.subscribe(() => setupPage());
-} else {
-  setupPage();
+// The stylesheet is added here rather than in <head>, so it does not delay the load event.
+function loadStyles() {
+  const href = new URL("livecode.css", ASSETS).href;
+  if ([...document.querySelectorAll('link[rel="stylesheet"]')].some((l) => l.href === href)) return Promise.resolve();
+  const link = el("link", { rel: "stylesheet", href });
+  const loaded = new Promise((resolve) => {
+    link.onload = link.onerror = resolve;
+    setTimeout(resolve, 3000);
+  });
+  document.head.append(link);
+  return loaded;
 }
+
+loadStyles().then(() => {
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    // MkDocs Material instant navigation: runs once now and after every page switch.
+    window.document$.subscribe(() => setupPage());
+  } else {
+    setupPage();
+  }
+});
