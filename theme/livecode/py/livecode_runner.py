@@ -147,7 +147,7 @@ def capture_figures() -> None:
         fig = plt.figure(num)
         buf = io.BytesIO()
         try:
-            fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+            fig.savefig(buf, format="png", dpi=100)  # bbox_inches="tight" would draw twice
         finally:
             plt.close(fig)
         if _sink is not None:

@@ -107,6 +107,7 @@ class Runtime {
       return;
     }
     this.status = "loading";
+    this.startedAt = performance.now();
     this.error = null;
     this.starts += 1;
     this.progress = { text: "Python を読み込み中…", fraction: 0.02 };
@@ -170,7 +171,7 @@ class Runtime {
         break;
       case "ready":
         this.status = "ready";
-        this.timing.core = msg.timing.core;
+        Object.assign(this.timing, msg.timing, { startToReady: performance.now() - this.startedAt });
         clearTimeout(this.loadTimer);
         this.progress = { text: "", fraction: 1 };
         this.notify();

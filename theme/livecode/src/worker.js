@@ -142,6 +142,7 @@ async function init(msg) {
     stderr: (s) => console.warn(s),
   });
   coreTime = performance.now() - t0;
+  const tSetup = performance.now();
   progress("Python を初期化中…", 0.8);
   if (msg.interruptBuffer) pyodide.setInterruptBuffer(new Int32Array(msg.interruptBuffer));
   pyodide.FS.mkdirTree(`${RUNTIME_DIR}/fonts`);
@@ -150,7 +151,7 @@ async function init(msg) {
   pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(RUNTIME_DIR)})`);
   runner = pyodide.pyimport("livecode_runner");
   runner.setup(FONT_PATH, HOME);
-  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime } });
+  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime, setup: performance.now() - tSetup, sinceWorkerStart: performance.now() } });
 }
 
 function setPage(msg) {
@@ -172,6 +173,7 @@ function findImports(code) {
 }
 
 async function loadImports(code, id) {
+  if (!/\bimport\b/.test(code)) return []; // nothing to load: skip parsing the code
   const found = findImports(code);
   prefetchExtras(found);
   await pyodide.loadPackagesFromImports(code, {
