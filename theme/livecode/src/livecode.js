@@ -7,7 +7,7 @@ import { createEditor } from "./editor.js";
 const DEFAULTS = {
   pyodideUrl: null, // null: self-hosted next to this bundle (../pyodide/)
   preload: "idle", // "idle": start Python when the page is idle; "run": only at the first Run
-  idleDelay: 1500, // ms after load before the idle preload starts
+  idleDelay: 800, // ms after load before the idle preload starts
   timeout: 30, // seconds, per run; a cell's timeout=N overrides it
   maxLines: 1000,
   maxChars: 100000,
