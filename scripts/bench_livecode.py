@@ -100,6 +100,29 @@ CLICK_AND_WAIT = """async ([i, wantImg]) => {
 }"""
 
 
+# The naive way (the issue's baseline): one worker doing core → wheels → import → figure
+# in sequence, no prefetch, no .pyc overlays. Run in the same conditions as (a) so that
+# a loaded machine shows up in both.
+NAIVE_PAGE = """<!doctype html><meta charset="utf-8"><title>naive</title><script type="module">
+const base = new URL("../../assets/pyodide/", location.href).href;
+const code = `
+const { loadPyodide } = await import("${base}pyodide.mjs");
+const t0 = performance.now();
+const py = await loadPyodide({ indexURL: "${base}", env: { MPLBACKEND: "Agg" } });
+const t1 = performance.now();
+await py.loadPackage(["numpy", "matplotlib"], { messageCallback: () => {} });
+const t2 = performance.now();
+py.runPython("import io, numpy as np, matplotlib.pyplot as plt; plt.plot(np.arange(3)); plt.title('t'); plt.savefig(io.BytesIO(), format='png')");
+postMessage([t1 - t0, t2 - t1, performance.now() - t2]);`;
+const w = new Worker(URL.createObjectURL(new Blob([code], { type: "text/javascript" })), { type: "module" });
+const start = performance.now();
+window.result = new Promise((r, reject) => {
+  w.onmessage = (e) => r([performance.now() - start, ...e.data]);
+  w.onerror = (e) => reject(new Error(e.message));
+});
+</script>"""
+
+
 class Bench:
     def __init__(self, browser: object, base: str) -> None:
         self.browser = browser
@@ -136,6 +159,14 @@ class Bench:
         t = self.click(page, i, img)
         ctx.close()  # type: ignore[attr-defined]
         return t
+
+    def naive(self, path: str) -> float:
+        ctx, page, _ = self.new_page()
+        page.goto(self.base + path)  # type: ignore[attr-defined]
+        total, core, wheels, imports = page.evaluate("window.result")  # type: ignore[attr-defined]
+        print(f"    naive: core {core:.0f} ms, wheels {wheels:.0f} ms, import+figure {imports:.0f} ms", file=sys.stderr)
+        ctx.close()  # type: ignore[attr-defined]
+        return total / 1000
 
     def after_idle(self, path: str, i: int, idle: float) -> float:
         ctx, page, _ = self.new_page()
@@ -197,6 +228,9 @@ def main(argv: list[str]) -> int:
     p_five = write_page(site, "five", five)
     p_none = write_page(site, "none", five, runtime=False)
     p_five_run = write_page(site, "five-run", five, preload="run")
+    (site / "bench" / "naive").mkdir(parents=True, exist_ok=True)
+    (site / "bench" / "naive" / "index.html").write_text(NAIVE_PAGE, encoding="utf-8")
+    p_naive = "/bench/naive/"
     base, stop = serve(site)
 
     rows: list[tuple[str, str, str]] = []
@@ -212,6 +246,7 @@ def main(argv: list[str]) -> int:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS)
         bench = Bench(browser, base)
+        measure("(a0) naive sequential baseline, figure", lambda: bench.naive(p_naive), sec, "(reference)")
         measure("(a) cold, numpy+matplotlib figure", lambda: bench.cold(p_fig, 1, True), sec, "≤ 5 s")
         measure("(a) cold, pure-Python cell", lambda: bench.cold(p_pure, 1, False), sec, "≤ 3.5 s")
         measure(f"(b) figure after {args.idle:g} s idle preload", lambda: bench.after_idle(p_idle, 1, args.idle), sec, "≤ 0.5 s")

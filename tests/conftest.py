@@ -55,6 +55,10 @@ class StaticServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
+    def set_headers(self, headers: dict[str, str]) -> None:
+        """Headers added to every later response (e.g. COOP/COEP for cross-origin isolation)."""
+        self.httpd.RequestHandlerClass.func.extra_headers = headers  # type: ignore[attr-defined]
+
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()

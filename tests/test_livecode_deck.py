@@ -153,9 +153,12 @@ def _cell(code: str, i: int) -> str:
     return f'<pre class="livecode-source" data-cell="{i}" data-options="">{html.escape(code)}</pre>'
 
 
+ISOLATION = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
+
+
 @pytest.fixture()
-def mkdocs_site(runtime_assets: Path, serve: Callable[..., StaticServer], tmp_path: Path) -> str:
-    """A two-page MkDocs Material site with instant navigation and live cells."""
+def mkdocs_site(runtime_assets: Path, serve: Callable[..., StaticServer], tmp_path: Path) -> StaticServer:
+    """A two-page MkDocs Material site with instant navigation and live cells, served."""
     from slidesite.livecode_assets import install_runtime, runtime_head_tags
 
     project = tmp_path / "proj"
@@ -168,7 +171,11 @@ def mkdocs_site(runtime_assets: Path, serve: Callable[..., StaticServer], tmp_pa
     tags = runtime_head_tags("{{ base_url }}/assets", preload="run")
     (project / "overrides" / "main.html").write_text(MAIN_HTML.format(tags=tags), encoding="utf-8")
     (project / "docs" / "index.md").write_text(
-        "# ページ A\n\n" + _cell("import numpy as np\nx = np.arange(3)\nprint(x.sum())", 1) + "\n\n[ページ B へ](b.md)\n",
+        "# ページ A\n\n"
+        + _cell("import numpy as np\nx = np.arange(3)\nprint(x.sum())", 1)
+        + "\n\n"
+        + _cell("while True:\n    pass", 2)
+        + "\n\n[ページ B へ](b.md)\n",
         encoding="utf-8",
     )
     (project / "docs" / "b.md").write_text(
@@ -181,13 +188,13 @@ def mkdocs_site(runtime_assets: Path, serve: Callable[..., StaticServer], tmp_pa
         capture_output=True,
     )
     install_runtime(site)
-    return server.url
+    return server
 
 
-def test_instant_navigation_keeps_one_worker(mkdocs_site: str, page: object) -> None:
+def test_instant_navigation_keeps_one_worker(mkdocs_site: StaticServer, page: object) -> None:
     workers: list[object] = []
     page.on("worker", lambda w: workers.append(w))  # type: ignore[attr-defined]
-    page.goto(mkdocs_site + "/")  # type: ignore[attr-defined]
+    page.goto(mkdocs_site.url + "/")  # type: ignore[attr-defined]
     page.wait_for_selector(".livecode")  # type: ignore[attr-defined]
     assert run(page, 1).strip() == "3"
     page.click("text=ページ B へ")  # type: ignore[attr-defined]
@@ -198,3 +205,19 @@ def test_instant_navigation_keeps_one_worker(mkdocs_site: str, page: object) -> 
     assert run(page, 2).strip() == "2.0"  # numpy already loaded in the same worker
     assert len([w for w in workers if "livecode" in w.url]) == 1  # type: ignore[attr-defined]
     assert page.evaluate("window.__livecode.runtime.starts") == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("isolated", [False, True], ids=["plain-host", "cross-origin-isolated"])
+def test_leaving_a_page_stops_its_running_cell(mkdocs_site: StaticServer, page: object, isolated: bool) -> None:
+    if isolated:
+        mkdocs_site.set_headers(ISOLATION)
+    page.goto(mkdocs_site.url + "/")  # type: ignore[attr-defined]
+    assert page.evaluate("crossOriginIsolated") is isolated  # type: ignore[attr-defined]
+    cell(page, 2).locator('[data-action="run"]').click()  # type: ignore[attr-defined]
+    wait_state(page, 2, ("running",))
+    page.click("text=ページ B へ")  # type: ignore[attr-defined]
+    page.wait_for_url("**/b/")  # type: ignore[attr-defined]
+    page.wait_for_function("window.__livecode.runtime.current === null", timeout=3000)  # type: ignore[attr-defined]
+    assert run(page, 2).strip() == "2.0"  # the new page's cells run
+    # Isolated: the loop was interrupted in the same interpreter; otherwise it was replaced.
+    assert page.evaluate("window.__livecode.runtime.starts") == (1 if isolated else 2)  # type: ignore[attr-defined]

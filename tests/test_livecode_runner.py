@@ -155,3 +155,14 @@ class _no_glyph_warnings:
         self._cm.__exit__(*exc)
         missing = [str(w.message) for w in self._log if "missing from" in str(w.message)]
         assert not missing, missing
+
+
+def test_warm_up_leaves_no_figure() -> None:
+    import matplotlib
+
+    matplotlib.use("module://livecode_mpl_backend")
+    runner.setup(font_path=str(CJK_FONT) if CJK_FONT.exists() else None)
+    runner.warm_up(["numpy", "matplotlib"])
+    import matplotlib.pyplot as plt
+
+    assert plt.get_fignums() == []

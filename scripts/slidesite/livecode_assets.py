@@ -39,6 +39,8 @@ FONT_FILE = "livecode-jp-gothic.ttf"
 FONT_FAMILY = "LivecodeJP Gothic"
 FONT_SUBSET_VERSION = "1"  # bump when the character set below changes
 BUNDLE_ENTRIES = ("src/livecode.js", "src/worker.js", "src/livecode.css")
+PRECOMPILE = LIVECODE_DIR / "tools" / "precompile.mjs"
+EXTRAS = "livecode"  # site/assets/pyodide/livecode/: CJK font, .pyc overlays, font cache
 
 
 class RuntimeAssetError(RuntimeError):
@@ -221,7 +223,9 @@ def _pyodide_dir(packages_from: str | None) -> Path:
     lock = _lock()
     names = needed_packages(lock)
     source = packages_from or f"{PROVISA[0]}=={PROVISA[1]}"
-    key = hashlib.sha256(f"{PYODIDE_VERSION}\0{source}\0{','.join(names)}\0{FONT_SUBSET_VERSION}".encode()).hexdigest()[:16]
+    tool = hashlib.sha256(PRECOMPILE.read_bytes()).hexdigest() if PRECOMPILE.exists() else ""
+    key_text = f"{PYODIDE_VERSION}\0{source}\0{','.join(names)}\0{FONT_SUBSET_VERSION}\0{tool}"
+    key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
     final = cache_root() / f"pyodide-{PYODIDE_VERSION}-{key}"
     if (final / ".complete").exists():
         return final
@@ -240,12 +244,28 @@ def _pyodide_dir(packages_from: str | None) -> Path:
             packages[name] = entry
         restricted = {"info": lock["info"], "packages": packages}
         (build / "pyodide-lock.json").write_text(json.dumps(restricted, indent=1), encoding="utf-8")
-        _link_tree(_font_dir(), build / "fonts")
+        _link_tree(_font_dir(), build / EXTRAS)
+        _precompile(build, build / EXTRAS)
         (build / ".complete").write_text(source, encoding="utf-8")
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
     return _publish(build, final)
+
+
+def _precompile(pyodide_dir: Path, out: Path) -> None:
+    """Bytecode overlays and matplotlib's font cache, made once in Node's Pyodide (optional)."""
+    node = shutil.which("node")
+    if node is None or not PRECOMPILE.exists():
+        print("livecode: node not found, skipping .pyc overlays (cells still work)", file=sys.stderr)
+        return
+    result = subprocess.run(
+        [node, str(PRECOMPILE), str(pyodide_dir), str(out)], capture_output=True, text=True, check=False, timeout=900
+    )
+    if result.returncode != 0:
+        for name in ("pyc-numpy.zip", "pyc-matplotlib.zip", "fontlist.json"):
+            (out / name).unlink(missing_ok=True)
+        print(f"livecode: .pyc overlays not built (cells still work):\n{result.stderr[-1500:]}", file=sys.stderr)
 
 
 # ------------------------------------------------------------------ Japanese font
@@ -336,13 +356,14 @@ def install_runtime(site_dir: Path, *, pyodide_url: str | None = None, packages_
     if pyodide_url is None:
         _link_tree(_pyodide_dir(packages_from), site_dir / "assets" / "pyodide")
     else:
-        _link_tree(_font_dir(), site_dir / "assets" / "pyodide" / "fonts")
+        _link_tree(_font_dir(), site_dir / "assets" / "pyodide" / EXTRAS)
 
 
 def runtime_head_tags(assets_url: str, pyodide_url: str | None = None, *, preload: str = "idle") -> str:
     """The <head> HTML for a deck or page; assets_url is site/assets relative to that page.
 
-    The bundle is imported after the load event, so cells do not delay the page;
+    The bundle (which then adds livecode.css) is imported after the load event, so cells
+    do not delay the page;
     preload="idle" starts Python when the page is idle, "run" only at the first Run.
     """
     base = assets_url.rstrip("/")
@@ -350,8 +371,8 @@ def runtime_head_tags(assets_url: str, pyodide_url: str | None = None, *, preloa
     if pyodide_url:
         cfg["pyodideUrl"] = pyodide_url if pyodide_url.endswith("/") else pyodide_url + "/"
     js = json.dumps(f"{base}/livecode/livecode.js")
+    # No <link>: livecode.js adds its stylesheet itself, so nothing here delays `load`.
     return (
-        f'<link rel="stylesheet" href="{html.escape(base)}/livecode/livecode.css">\n'
         f'<meta name="livecode-config" content="{html.escape(json.dumps(cfg))}">\n'
         "<script type=\"module\">"
         f"const go=()=>import({js});"

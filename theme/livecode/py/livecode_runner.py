@@ -147,7 +147,7 @@ def capture_figures() -> None:
         fig = plt.figure(num)
         buf = io.BytesIO()
         try:
-            fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+            fig.savefig(buf, format="png", dpi=100)  # bbox_inches="tight" would draw twice
         finally:
             plt.close(fig)
         if _sink is not None:
@@ -215,6 +215,20 @@ def setup(font_path: str | None = None, module_dir: str | None = None) -> None:
     if "matplotlib" in sys.modules:
         _register_cjk_font(sys.modules["matplotlib"])
     new_namespace()
+
+
+def warm_up(names: Any) -> None:
+    """Import the heavy packages a page uses and draw one tiny figure, before any Run."""
+    names = list(names)
+    if "numpy" in names:
+        import numpy  # noqa: F401
+    if "matplotlib" in names:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(1, 1))
+        fig.text(0.1, 0.5, "Aあ亜")  # loads the Latin and the CJK font
+        fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)
 
 
 def _frame_is_cell(frame: traceback.FrameSummary) -> bool:

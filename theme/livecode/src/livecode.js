@@ -7,7 +7,7 @@ import { createEditor } from "./editor.js";
 const DEFAULTS = {
   pyodideUrl: null, // null: self-hosted next to this bundle (../pyodide/)
   preload: "idle", // "idle": start Python when the page is idle; "run": only at the first Run
-  idleDelay: 1500, // ms after load before the idle preload starts
+  idleDelay: 800, // ms after load before the idle preload starts
   timeout: 30, // seconds, per run; a cell's timeout=N overrides it
   maxLines: 1000,
   maxChars: 100000,
@@ -50,9 +50,8 @@ function readConfig() {
 const config = readConfig();
 const ASSETS = new URL("./", import.meta.url);
 const indexURL = new URL(config.pyodideUrl || "../pyodide/", ASSETS).href;
-const fontURL = config.pyodideUrl
-  ? new URL("../pyodide/fonts/livecode-jp-gothic.ttf", ASSETS).href
-  : new URL("fonts/livecode-jp-gothic.ttf", indexURL).href;
+// Our own additions (CJK font, .pyc overlays, font cache) are on the site even with a CDN.
+const extrasURL = new URL("../pyodide/livecode/", ASSETS).href;
 const params = new URLSearchParams(location.search);
 const IS_NEXT_PREVIEW = params.get("view") === "next"; // Marp presenter's next-slide iframe
 const IN_IFRAME = window.self !== window.top;
@@ -108,6 +107,7 @@ class Runtime {
       return;
     }
     this.status = "loading";
+    this.startedAt = performance.now();
     this.error = null;
     this.starts += 1;
     this.progress = { text: "Python を読み込み中…", fraction: 0.02 };
@@ -134,7 +134,7 @@ class Runtime {
     worker.postMessage({
       type: "init",
       indexURL,
-      fontURL,
+      extrasURL,
       hints,
       reason,
       interruptBuffer: this.interrupt ? this.interrupt.buffer : null,
@@ -171,7 +171,7 @@ class Runtime {
         break;
       case "ready":
         this.status = "ready";
-        this.timing.core = msg.timing.core;
+        Object.assign(this.timing, msg.timing, { startToReady: performance.now() - this.startedAt });
         clearTimeout(this.loadTimer);
         this.progress = { text: "", fraction: 1 };
         this.notify();
@@ -729,9 +729,24 @@ window.__livecode = { runtime, config, workerStarts: 0, get cells() {
   return allCells;
 } };
 
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  // MkDocs Material instant navigation: runs once now and after every page switch.
-  window.document$.subscribe(() => setupPage());
-} else {
-  setupPage();
+// The stylesheet is added here rather than in <head>, so it does not delay the load event.
+function loadStyles() {
+  const href = new URL("livecode.css", ASSETS).href;
+  if ([...document.querySelectorAll('link[rel="stylesheet"]')].some((l) => l.href === href)) return Promise.resolve();
+  const link = el("link", { rel: "stylesheet", href });
+  const loaded = new Promise((resolve) => {
+    link.onload = link.onerror = resolve;
+    setTimeout(resolve, 3000);
+  });
+  document.head.append(link);
+  return loaded;
 }
+
+loadStyles().then(() => {
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    // MkDocs Material instant navigation: runs once now and after every page switch.
+    window.document$.subscribe(() => setupPage());
+  } else {
+    setupPage();
+  }
+});

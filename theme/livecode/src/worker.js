@@ -6,13 +6,17 @@ import backendSource from "../py/livecode_mpl_backend.py";
 const RUNTIME_DIR = "/lib/livecode";
 const HOME = "/home/pyodide";
 const FONT_PATH = "/lib/livecode/fonts/livecode-jp-gothic.ttf";
+const FONT_FILE = "livecode-jp-gothic.ttf";
+const SITE_PACKAGES = "/lib/python3.12/site-packages";
+const MPLCONFIGDIR = "/home/pyodide/.matplotlib";
+const FONTLIST = "fontlist-v330.json"; // matplotlib 3.8's font cache name (Pyodide 0.27.7)
+const applied = new Set();
 const HEAVY = ["numpy", "matplotlib"]; // warmed up by `preload`: import takes seconds
 
 let config = null;
 let pyodide = null;
 let runner = null;
 let lock = null;
-let fontPromise = null;
 let page = null;
 let chain = Promise.resolve();
 let coreTime = 0;
@@ -74,26 +78,46 @@ function packageClosure(lockData, names) {
   return [...out].map((k) => lockData.packages[k]);
 }
 
-function fetchFont() {
-  if (!fontPromise) {
-    fontPromise = realFetch(config.fontURL)
-      .then((r) => {
-        if (!r.ok) throw new Error(`${r.status} ${config.fontURL}`);
-        return r.arrayBuffer();
-      })
-      .catch((err) => {
-        fontPromise = null;
-        console.warn("livecode: CJK font not loaded", err);
-        return null;
-      });
+// Our extras (font, .pyc overlays, font cache) are optional: a 404 only costs speed.
+const extras = new Map();
+function fetchExtra(name) {
+  if (!extras.has(name)) {
+    const url = new URL(name, config.extrasURL).href;
+    const p = realFetch(url)
+      .then((r) => (r.ok ? r.arrayBuffer() : null))
+      .catch(() => null);
+    extras.set(name, p);
   }
-  return fontPromise;
+  return extras.get(name);
+}
+
+function prefetchExtras(names) {
+  if (names.includes("numpy")) fetchExtra("pyc-numpy.zip");
+  if (names.includes("matplotlib")) ["pyc-matplotlib.zip", "fontlist.json", FONT_FILE].forEach(fetchExtra);
 }
 
 async function writeFont() {
-  if (!config.fontURL || pyodide.FS.analyzePath(FONT_PATH).exists) return;
-  const data = await fetchFont();
+  if (pyodide.FS.analyzePath(FONT_PATH).exists) return;
+  const data = await fetchExtra(FONT_FILE);
   if (data) pyodide.FS.writeFile(FONT_PATH, new Uint8Array(data));
+  else console.warn("livecode: CJK font not loaded");
+}
+
+// Right after a package is installed and before anything imports it.
+async function applyExtras() {
+  const loaded = pyodide.loadedPackages;
+  for (const name of ["numpy", "matplotlib"]) {
+    if (!loaded[name] || applied.has(name)) continue;
+    applied.add(name);
+    const pyc = await fetchExtra(`pyc-${name}.zip`);
+    if (pyc) pyodide.unpackArchive(new Uint8Array(pyc), "zip", { extractDir: SITE_PACKAGES });
+    if (name === "matplotlib") {
+      const fontlist = await fetchExtra("fontlist.json");
+      pyodide.FS.mkdirTree(MPLCONFIGDIR);
+      if (fontlist) pyodide.FS.writeFile(`${MPLCONFIGDIR}/${FONTLIST}`, new Uint8Array(fontlist));
+      await writeFont();
+    }
+  }
 }
 
 async function init(msg) {
@@ -104,7 +128,7 @@ async function init(msg) {
     getLock()
       .then((l) => packageClosure(l, hints).forEach((p) => prefetch(p.file_name, p.sha256)))
       .catch(() => {});
-    if (hints.includes("matplotlib")) fetchFont();
+    prefetchExtras(hints);
   } else {
     getLock().catch(() => {});
   }
@@ -113,11 +137,12 @@ async function init(msg) {
   const { loadPyodide } = await import(/* @vite-ignore */ new URL("pyodide.mjs", msg.indexURL).href);
   pyodide = await loadPyodide({
     indexURL: msg.indexURL,
-    env: { HOME, MPLBACKEND: "module://livecode_mpl_backend" },
+    env: { HOME, MPLBACKEND: "module://livecode_mpl_backend", MPLCONFIGDIR },
     stdout: (s) => console.log(s),
     stderr: (s) => console.warn(s),
   });
   coreTime = performance.now() - t0;
+  const tSetup = performance.now();
   progress("Python を初期化中…", 0.8);
   if (msg.interruptBuffer) pyodide.setInterruptBuffer(new Int32Array(msg.interruptBuffer));
   pyodide.FS.mkdirTree(`${RUNTIME_DIR}/fonts`);
@@ -126,7 +151,7 @@ async function init(msg) {
   pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(RUNTIME_DIR)})`);
   runner = pyodide.pyimport("livecode_runner");
   runner.setup(FONT_PATH, HOME);
-  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime } });
+  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime, setup: performance.now() - tSetup, sinceWorkerStart: performance.now() } });
 }
 
 function setPage(msg) {
@@ -148,26 +173,23 @@ function findImports(code) {
 }
 
 async function loadImports(code, id) {
+  if (!/\bimport\b/.test(code)) return []; // nothing to load: skip parsing the code
   const found = findImports(code);
-  const font = found.includes("matplotlib") || found.includes("pylab") ? writeFont() : null;
+  prefetchExtras(found);
   await pyodide.loadPackagesFromImports(code, {
     messageCallback: (m) => {
       if (id !== undefined) send({ type: "loading", id, text: m });
     },
     errorCallback: (m) => send({ type: "out", id, kind: "stderr", text: `${m}\n` }),
   });
-  await font;
+  await applyExtras();
   return found;
 }
 
 async function preload(msg) {
   const found = await loadImports(msg.code);
-  for (const name of HEAVY) {
-    if (found.includes(name)) {
-      if (name === "matplotlib") await writeFont();
-      pyodide.runPython(name === "matplotlib" ? "import matplotlib.pyplot" : `import ${name}`);
-    }
-  }
+  const heavy = HEAVY.filter((name) => found.includes(name));
+  if (heavy.length) runner.warm_up(heavy);
   send({ type: "preloaded" });
 }
 
