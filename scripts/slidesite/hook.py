@@ -107,7 +107,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         livecode_assets.install_runtime(
             site, pyodide_url=options.pyodide_url, packages_from=options.pyodide_packages_from
         )
-    except (BuildError, SetupError) as err:
+    except (BuildError, SetupError, livecode_assets.RuntimeAssetError) as err:
         raise PluginError(str(err)) from None
 
 
