@@ -28,16 +28,9 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from slidesite.chromium import CHROMIUM_ARGS
 from slidesite.livecode_assets import install_runtime, runtime_head_tags
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FIGURE = """import numpy as np
 import matplotlib.pyplot as plt
 x = np.linspace(-2, 2, 200)
@@ -112,7 +105,8 @@ const py = await loadPyodide({ indexURL: "${base}", env: { MPLBACKEND: "Agg" } }
 const t1 = performance.now();
 await py.loadPackage(["numpy", "matplotlib"], { messageCallback: () => {} });
 const t2 = performance.now();
-py.runPython("import io, numpy as np, matplotlib.pyplot as plt; plt.plot(np.arange(3)); plt.title('t'); plt.savefig(io.BytesIO(), format='png')");
+py.runPython("import io, numpy as np, matplotlib.pyplot as plt\\n"
+  + "plt.plot(np.arange(3)); plt.title('t'); plt.savefig(io.BytesIO(), format='png')");
 postMessage([t1 - t0, t2 - t1, performance.now() - t2]);`;
 const w = new Worker(URL.createObjectURL(new Blob([code], { type: "text/javascript" })), { type: "module" });
 const start = performance.now();
@@ -249,13 +243,26 @@ def main(argv: list[str]) -> int:
         measure("(a0) naive sequential baseline, figure", lambda: bench.naive(p_naive), sec, "(reference)")
         measure("(a) cold, numpy+matplotlib figure", lambda: bench.cold(p_fig, 1, True), sec, "≤ 5 s")
         measure("(a) cold, pure-Python cell", lambda: bench.cold(p_pure, 1, False), sec, "≤ 3.5 s")
-        measure(f"(b) figure after {args.idle:g} s idle preload", lambda: bench.after_idle(p_idle, 1, args.idle), sec, "≤ 0.5 s")
+        measure(
+            f"(b) figure after {args.idle:g} s idle preload",
+            lambda: bench.after_idle(p_idle, 1, args.idle),
+            sec,
+            "≤ 0.5 s",
+        )
         measure("(c) warm trivial cell", lambda: bench.warm(p_trivial), lambda v: f"{v * 1000:.0f} ms", "≤ 50 ms")
-        with_rt = measure("(d) load event, 5 cells + runtime", lambda: bench.load_event(p_five), lambda v: f"{v * 1000:.0f} ms", "")
-        without = measure("(d) load event, runtime disabled", lambda: bench.load_event(p_none), lambda v: f"{v * 1000:.0f} ms", "")
+        with_rt = measure(
+            "(d) load event, 5 cells + runtime", lambda: bench.load_event(p_five), lambda v: f"{v * 1000:.0f} ms", ""
+        )
+        without = measure(
+            "(d) load event, runtime disabled", lambda: bench.load_event(p_none), lambda v: f"{v * 1000:.0f} ms", ""
+        )
         rows.append(("(d) difference", f"{(with_rt / without - 1) * 100:+.1f} %", "within 10 %"))
-        kb = lambda v: f"{v / 1024:.0f} KiB"
-        measure("(e) bytes before first Run (preload=run, 3 s)", lambda: bench.bytes_before_run(p_five_run, 3), kb, "≤ 1 MB")
+        def kb(v: float) -> str:
+            return f"{v / 1024:.0f} KiB"
+
+        measure(
+            "(e) bytes before first Run (preload=run, 3 s)", lambda: bench.bytes_before_run(p_five_run, 3), kb, "≤ 1 MB"
+        )
         measure("(e) bytes at load, default preload=idle", lambda: bench.bytes_before_run(p_five, 0), kb, "≤ 1 MB")
         measure(
             "(e') bytes after 10 s idle preload (numpy+mpl page)",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import html
 import http.server
-import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -18,15 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from slidesite.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - needs the sys.path line above
+
 LOCAL_HOSTS = {"127.0.0.1"}
 
 

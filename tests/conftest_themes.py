@@ -19,15 +19,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @dataclass
@@ -59,26 +50,9 @@ def serve(site_dir: Path) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def themes_browser(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The suite's shared Chromium (`browser` in tests/conftest.py) if there is one, else our own.
-
-    Playwright's sync API runs one instance per thread, so we must not start a second one
-    while the shared one is alive.
-    """
-    try:
-        shared = request.getfixturevalue("browser")
-    except pytest.FixtureLookupError:
-        shared = None
-    if shared is not None:
-        yield shared
-        return
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} missing: apt-get install chromium")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+def themes_browser(browser: Any) -> Any:
+    """The suite's shared Chromium (`browser` in tests/conftest.py): one Playwright per thread."""
+    return browser
 
 
 def guarded_context(browser: Any, site: Site, **options: Any) -> Any:

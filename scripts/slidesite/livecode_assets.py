@@ -179,7 +179,8 @@ def _pip_download(name: str, version: str) -> Path:
     if found:
         return found[0]
     dl.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(dl), f"{name}=={version}"]
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
+    cmd += ["-d", str(dl), f"{name}=={version}"]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     found = sorted(dl.glob(pattern))
     if result.returncode != 0 or not found:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from .files import place
 
 ROOT = Path(__file__).resolve().parents[2]
 THEME_DIR: Path = ROOT / "theme"
@@ -97,21 +97,4 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def _link_or_copy(source: Path, target: Path) -> None:
     """Hardlink source to target (copy across file systems); skip if already the same."""
-    source_stat = source.stat()
-    try:
-        target_stat = target.stat()
-    except FileNotFoundError:
-        target_stat = None
-    if target_stat is not None:
-        same_inode = target_stat.st_ino == source_stat.st_ino and target_stat.st_dev == source_stat.st_dev
-        same_copy = target_stat.st_size == source_stat.st_size and int(target_stat.st_mtime) == int(
-            source_stat.st_mtime
-        )
-        if same_inode or same_copy:
-            return
-        target.unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+    place(source, target)
