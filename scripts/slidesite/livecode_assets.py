@@ -136,7 +136,12 @@ def _bundle() -> Path:
     if result.returncode != 0:
         shutil.rmtree(build, ignore_errors=True)
         raise RuntimeAssetError(f"esbuild failed:\n{result.stderr}")
-    return _publish(build, final)
+    final = _publish(build, final)
+    # Old bundles are only hard-link sources for sites already built: keep a few.
+    old = sorted(cache_root().glob("livecode-bundle-*"), key=lambda p: p.stat().st_mtime)[:-5]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
+    return final
 
 
 # ------------------------------------------------------------------ Pyodide
