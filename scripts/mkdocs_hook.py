@@ -11,7 +11,8 @@ from slidesite.hook import (  # noqa: E402
     on_page_markdown,
     on_post_build,
     on_post_page,
+    on_shutdown,
     on_startup,
 )
 
-__all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_post_page", "on_post_build"]
+__all__ = ["on_shutdown", "on_startup", "on_config", "on_files", "on_page_markdown", "on_post_page", "on_post_build"]

@@ -13,7 +13,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import livecode_assets, themes
+from . import livecode_assets, marp, themes
 from .cells import CellOptionError
 from .deck import Deck
 from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, build_decks
@@ -42,6 +42,10 @@ def on_startup(command: str, dirty: bool) -> None:
     State.serving = command == "serve"
 
 
+def on_shutdown() -> None:
+    marp.stop_worker()
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     State.options, State.decks, State.error = None, [], None
     try:
@@ -59,6 +63,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         return modules_html(modules) + livecode_assets.runtime_head_tags(SITE_ASSETS_FROM_DECK, options.pyodide_url)
 
     try:
+        if State.serving:
+            marp.use_worker(options.root)
         State.decks = build_decks(options.root, pdf=options.pdf, head_tags=deck_tags, log=log.info)
         State.last_good = State.decks
     except (BuildError, SetupError) as err:
