@@ -11,6 +11,7 @@ import io
 import os
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 from .cells import find_cells
@@ -20,6 +21,8 @@ from .deck import split_front_matter
 def run_file(path: Path, verbose: bool = False) -> list[str]:
     """Run every cell of one file; return a list of failure messages."""
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # The browser runtime ships a Japanese font; CPython's matplotlib may lack one, which is harmless here.
+    warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
     failures: list[str] = []
     namespace: dict[str, object] = {"__name__": "__main__"}
     text = path.read_text(encoding="utf-8")
