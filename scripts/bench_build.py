@@ -130,7 +130,8 @@ def bench_serve(runs: int) -> dict[str, float]:
                     time.sleep(1.5)
                     started = time.perf_counter()
                     deck.write_text(original + f"\n---\n\n<!-- _header: {marker} -->\n\n{marker}\n", encoding="utf-8")
-                    page.wait_for_function(f"() => !!document.body && document.body.innerText.includes('{marker}')", timeout=60000)
+                    shown = f"() => !!document.body && document.body.innerText.includes('{marker}')"
+                    page.wait_for_function(shown, timeout=60000)
                     times.append(time.perf_counter() - started)
                 browser.close()
         finally:
