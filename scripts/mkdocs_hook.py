@@ -7,6 +7,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from slidesite.hook import (  # noqa: E402
     on_config,
+    on_env,
     on_files,
     on_page_markdown,
     on_post_build,
@@ -15,4 +16,6 @@ from slidesite.hook import (  # noqa: E402
     on_startup,
 )
 
-__all__ = ["on_shutdown", "on_startup", "on_config", "on_files", "on_page_markdown", "on_post_page", "on_post_build"]
+__all__ = [
+    "on_shutdown", "on_startup", "on_config", "on_env", "on_files", "on_page_markdown", "on_post_page", "on_post_build",
+]
