@@ -100,8 +100,7 @@ class Deck:
 
     @property
     def modules(self) -> list[str]:
-        value = self.meta.get("modules") or []
-        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return module_list(self.meta)
 
 
 def plain_text(markdown: str) -> str:
@@ -178,11 +177,12 @@ def read_deck(path: Path) -> Deck:
             divider = found["headingDivider"]
     slides = _split_slides(lines, body_start, in_code, divider)
     _apply_directives(slides, meta, in_code, lines)
-    refs = _file_refs(lines, body_start, in_code) + [FileRef(m, 1) for m in _module_list(meta)]
+    refs = _file_refs(lines, body_start, in_code) + [FileRef(m, 1) for m in module_list(meta)]
     return Deck(path.stem, path, meta, slides, text, refs)
 
 
-def _module_list(meta: dict[str, object]) -> list[str]:
+def module_list(meta: dict[str, object]) -> list[str]:
+    """The `modules:` of a deck's front matter, as paths relative to the deck."""
     value = meta.get("modules") or []
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 

@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 
 from .cells import find_cells
-from .deck import split_front_matter
+from .deck import module_list, split_front_matter
 
 
 def run_file(path: Path, verbose: bool = False) -> list[str]:
@@ -27,9 +27,9 @@ def run_file(path: Path, verbose: bool = False) -> list[str]:
     namespace: dict[str, object] = {"__name__": "__main__"}
     text = path.read_text(encoding="utf-8")
     meta, _ = split_front_matter(text, path)
-    modules = meta.get("modules") or []
+    modules = module_list(meta)
     # The browser runtime writes a deck's modules into the worker's working folder.
-    folders = list(dict.fromkeys(str((path.parent / str(m)).parent) for m in modules)) or [str(path.parent)]
+    folders = list(dict.fromkeys(str((path.parent / m).parent) for m in modules)) or [str(path.parent)]
     sys.path[:0] = folders
     try:
         for cell in find_cells(text):
