@@ -48,6 +48,9 @@ function readConfig() {
 }
 
 const config = readConfig();
+// How long Python gets to answer a KeyboardInterrupt before its worker is terminated;
+// generous because a loaded two-core machine can starve the worker thread for a while.
+const STOP_GRACE_MS = 1500;
 const ASSETS = new URL("./", import.meta.url);
 const indexURL = new URL(config.pyodideUrl || "../pyodide/", ASSETS).href;
 // Our own additions (CJK font, .pyc overlays, font cache) are on the site even with a CDN.
@@ -281,7 +284,7 @@ class Runtime {
     if (this.interrupt && !job.interrupted) {
       job.interrupted = true;
       Atomics.store(this.interrupt, 0, 2); // SIGINT: Python raises KeyboardInterrupt
-      job.killTimer = setTimeout(() => this.restart(job), 1000);
+      job.killTimer = setTimeout(() => this.restart(job), STOP_GRACE_MS);
       return;
     }
     this.restart(job);
