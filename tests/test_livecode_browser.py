@@ -277,3 +277,21 @@ def test_idle_preload_starts_worker_only_at_top_level(site: tuple[Path, StaticSe
     page.goto(server.url + path)  # type: ignore[attr-defined]
     page.wait_for_function("window.__livecode && window.__livecode.runtime.status !== 'off'", timeout=10_000)  # type: ignore[attr-defined]
     assert cell(page, 1).get_attribute("data-state") == "idle"  # type: ignore[attr-defined]
+
+
+def test_name_error_offers_to_run_the_cells_above(site: tuple[Path, StaticServer], page: object) -> None:
+    root, server = site
+    path = write_page(root, "t-nameerror", ["def gd(x):\n    return x / 2", "print('ok')", "print(gd(3.0))"])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    run(page, 2)
+    # An error that is not about a missing name gets no offer, even with cell 1 not run.
+    page.evaluate("window.__livecode.cells[2].editor.code = '1/0'")  # type: ignore[attr-defined]
+    assert "ZeroDivisionError" in run(page, 3)
+    assert cell(page, 3).locator('[data-action="run-above-first"]').count() == 0  # type: ignore[attr-defined]
+    cell(page, 3).locator('[data-action="reset"]').click()  # type: ignore[attr-defined]
+    out = run(page, 3)  # as if the reader jumped straight to this slide
+    assert "NameError: name 'gd' is not defined" in out
+    cell(page, 3).locator('[data-action="run-above-first"]').click()  # type: ignore[attr-defined]
+    wait_state(page, 3, ("done", "error"))
+    assert cell(page, 3).locator(".livecode-output").inner_text().strip() == "1.5"  # type: ignore[attr-defined]
+    assert page.evaluate("window.__livecode.cells.map(c => c.state)") == ["done", "done", "done"]  # type: ignore[attr-defined]

@@ -121,11 +121,25 @@ def test_next_slide_preview_starts_no_worker(deck_url: str, page: object) -> Non
     assert workers == []
 
 
-def test_presenter_view_runs_cell(deck_url: str, page: object) -> None:
+def test_presenter_view_runs_cell_and_audience_window_mirrors_it(deck_url: str, page: object) -> None:
+    audience = page.context.new_page()  # type: ignore[attr-defined]
+    audience.goto(deck_url + "#2")
+    audience.wait_for_selector(".livecode")
     page.goto(deck_url + "?view=presenter#2")  # type: ignore[attr-defined]
     page.wait_for_selector("[class*=presenter-container] .livecode")  # type: ignore[attr-defined]
+    # The lecturer edits and runs the cell in the presenter window ...
+    page.locator(".livecode .cm-content").click()  # type: ignore[attr-defined]
+    page.keyboard.press("Control+End")  # type: ignore[attr-defined]
+    page.keyboard.type("\nprint('presenter')")  # type: ignore[attr-defined]
     out = run(page, 1, LOAD)
     assert out.strip().startswith("6.1111079")
+    assert out.strip().endswith("presenter")
+    # ... and the projector shows the same code, state and output without running Python.
+    wait_state(audience, 1, ("done",), timeout=5000)
+    assert "print('presenter')" in cell(audience, 1).locator(".cm-content").inner_text()  # type: ignore[attr-defined]
+    assert cell(audience, 1).locator(".livecode-output").inner_text() == out  # type: ignore[attr-defined]
+    assert audience.evaluate("window.__livecode.runtime.starts") == 0
+    audience.close()
 
 
 MKDOCS_YML = """site_name: livecode test

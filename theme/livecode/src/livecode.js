@@ -3,6 +3,7 @@
 // with MkDocs Material's instant navigation). Output is only ever inserted as text
 // or as <img> of PNG data: nothing a cell prints is parsed as HTML.
 import { createEditor } from "./editor.js";
+import { publish, subscribe } from "./mirror.js";
 
 const DEFAULTS = {
   pyodideUrl: null, // null: self-hosted next to this bundle (../pyodide/)
@@ -23,6 +24,7 @@ const LABELS = {
   resetAll: "すべてのセルを元に戻す",
   retry: "再試行",
   rerunAbove: "上のセルを再実行",
+  runAboveFirst: "上のセルを実行してから再実行",
 };
 
 const STATE_TEXT = {
@@ -402,6 +404,7 @@ class Cell {
   }
 
   save(text) {
+    publish(this.index, "code", { code: text });
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       try {
@@ -461,6 +464,10 @@ class Cell {
       case "rerun-above":
         for (const cell of allCells) if (cell.index < this.index) cell.run();
         break;
+      case "run-above-first":
+        for (const cell of this.unrunAbove()) cell.run();
+        this.run();
+        break;
     }
   }
 
@@ -484,6 +491,7 @@ class Cell {
     if (IS_NEXT_PREVIEW) return;
     if (this.state === "loading" || this.state === "running") return;
     this.clearOutput();
+    this.root.classList.remove("livecode-stale");
     this.setState("loading");
     this.job = runtime.enqueue(this);
     this.showRuntime(runtime);
@@ -494,6 +502,7 @@ class Cell {
   }
 
   setState(state) {
+    publish(this.index, "state", { state });
     this.root.dataset.state = state;
     this.setStatus(STATE_TEXT[state] || "");
     this.runBtn.disabled = state === "loading" || state === "running" || IS_NEXT_PREVIEW;
@@ -502,6 +511,7 @@ class Cell {
   }
 
   setStatus(text) {
+    publish(this.index, "status", { text });
     this.status.textContent = text;
   }
 
@@ -519,6 +529,7 @@ class Cell {
   }
 
   clearOutput() {
+    publish(this.index, "clear");
     this.output.replaceChildren();
     this.output.hidden = true;
     this.pre = null;
@@ -529,6 +540,7 @@ class Cell {
 
   // Text only ever goes in through Text nodes: `<img onerror=…>` prints as characters.
   append(kind, text) {
+    publish(this.index, "out", { kind, text });
     this.output.hidden = false;
     const out = this.output;
     const atBottom = out.scrollHeight - out.scrollTop - out.clientHeight < 8;
@@ -565,6 +577,35 @@ class Cell {
     const state = status === "ok" ? "done" : status === "interrupted" ? "stopped" : "error";
     this.setState(state);
     if (state === "error" && this.expectError) this.setStatus("想定どおりのエラー");
+    if (state === "error" && !this.expectError) this.hintUnrunCells();
+  }
+
+  // Cells above that have not run in the current interpreter.
+  unrunAbove() {
+    return allCells.filter((c) => c.index < this.index && (c.state !== "done" || c.root.classList.contains("livecode-stale")));
+  }
+
+  // A NameError after jumping straight to a later slide or section usually means a
+  // helper defined in an earlier cell: offer to run those cells first.
+  hintUnrunCells() {
+    if (!/^NameError: /m.test(this.output.textContent) || !this.unrunAbove().length) return;
+    this.append("notice", "上のセルで定義された名前かもしれません。まだ実行していないセルがあります。\n");
+    this.addButton("run-above-first", LABELS.runAboveFirst);
+  }
+
+  addButton(action, label) {
+    const btn = el("button", { type: "button", "data-action": action, class: "livecode-btn" }, label);
+    this.output.append(btn);
+    this.pre = null;
+  }
+
+  // Audience window: repeat what the presenter window's copy of this cell shows.
+  mirror(msg) {
+    if (msg.type === "code" && msg.code !== this.code) this.editor.code = msg.code;
+    else if (msg.type === "state") this.setState(msg.state);
+    else if (msg.type === "status") this.setStatus(msg.text);
+    else if (msg.type === "clear") this.clearOutput();
+    else if (msg.type === "out") this.append(msg.kind, msg.text);
   }
 
   // This cell's code was running when the interpreter was terminated.
@@ -575,11 +616,7 @@ class Cell {
       "notice",
       "Python を再起動しました。これまでに実行したセルの変数や import はすべて消えています。\n",
     );
-    if (allCells.some((c) => c.index < this.index)) {
-      const btn = el("button", { type: "button", "data-action": "rerun-above", class: "livecode-btn" }, LABELS.rerunAbove);
-      this.output.append(btn);
-      this.pre = null;
-    }
+    if (allCells.some((c) => c.index < this.index)) this.addButton("rerun-above", LABELS.rerunAbove);
   }
 
   interpreterRestarted() {
@@ -591,9 +628,7 @@ class Cell {
     this.clearOutput();
     this.setState("error");
     this.append("error", `${message}\n`);
-    const btn = el("button", { type: "button", "data-action": "retry", class: "livecode-btn" }, LABELS.retry);
-    this.output.append(btn);
-    this.pre = null;
+    this.addButton("retry", LABELS.retry);
   }
 }
 
@@ -654,6 +689,10 @@ function setupPage() {
   runtime.setPage({ id: pageCounter, modules, hints: importHints(allCode) });
   if (!allCells.length) return;
   for (const cell of allCells) cell.setState("idle");
+  subscribe((msg) => {
+    const cell = allCells.find((c) => c.index === msg.cell);
+    if (cell) cell.mirror(msg);
+  });
   watchSlides();
   watchAutorun();
   schedulePreload(allCode, modules);
