@@ -7,7 +7,15 @@ from pathlib import Path
 from .errors import SetupError
 from .files import mirror
 
-MATHJAX_PARTS = ("tex-mml-chtml.js", "input/tex/extensions/**/*", "output/chtml/fonts/woff-v2/*", "ui/*", "a11y/*")
+# sre/mathmaps: the speech rules the accessibility menu loads when a reader turns them on.
+MATHJAX_PARTS = (
+    "tex-mml-chtml.js",
+    "input/tex/extensions/**/*",
+    "output/chtml/fonts/woff-v2/*",
+    "ui/*",
+    "a11y/*",
+    "sre/mathmaps/*",
+)
 
 
 def install_site_assets(root: Path, site_dir: Path) -> None:

@@ -134,3 +134,18 @@ def test_lecture_page_links_the_pdf(page: Page, site_url: str):
     expect(link).to_have_attribute("href", re.compile(rf"(\.\./\.\./|{site_url})slides/{deck.name}/{deck.name}\.pdf$"))
     response = page.request.get(f"{site_url}slides/{deck.name}/{deck.name}.pdf")
     assert response.ok and response.body()[:5] == b"%PDF-"
+
+
+def test_math_renders_and_the_speech_explorer_works_offline(page: Page, site_url: str):
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.goto(site_url + "articles/derivative/")
+    page.wait_for_function("document.querySelectorAll('mjx-container').length > 10")
+    assert page.locator(".arithmatex mjx-container").count() == page.locator(".arithmatex").count()
+    # A reader turns on MathJax's speech (menu → Accessibility); its rules load from our own site.
+    page.evaluate("MathJax.startup.document.menu.menu.pool.lookup('explorer').setValue(true)")
+    page.wait_for_function("document.querySelector('mjx-container[aria-label]') !== null", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.locator(".arithmatex mjx-container").count() == page.locator(".arithmatex").count()
+    assert page.locator("mjx-container").first.get_attribute("aria-label") == "x squared"
+    assert failed == []

@@ -12,6 +12,20 @@ window.MathJax = {
     ignoreHtmlClass: ".*|",
     processHtmlClass: "arithmatex",
   },
+  startup: {
+    ready() {
+      // The menu's accessibility switches re-render before the speech rules they load are
+      // ready; unhandled, that "retry" leaves the page with no math at all. Let it retry.
+      const { AbstractMathDocument } = MathJax._.core.MathDocument;
+      const { handleRetriesFor } = MathJax._.util.Retries;
+      const rerender = AbstractMathDocument.prototype.rerender;
+      AbstractMathDocument.prototype.rerender = function (start) {
+        handleRetriesFor(() => rerender.call(this, start)).catch((err) => console.error(err));
+        return this;
+      };
+      MathJax.startup.defaultReady();
+    },
+  },
 };
 
 document$.subscribe(() => {
