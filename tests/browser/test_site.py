@@ -149,3 +149,18 @@ def test_math_renders_and_the_speech_explorer_works_offline(page: Page, site_url
     assert page.locator(".arithmatex mjx-container").count() == page.locator(".arithmatex").count()
     assert page.locator("mjx-container").first.get_attribute("aria-label") == "x squared"
     assert failed == []
+
+
+def test_cell_toolbar_menu_is_a_plain_button_on_textbook_pages(page: Page, site_url: str):
+    """Material draws every <details> as a collapsible admonition; the cell's "…" menu must not look like one."""
+    page.goto(site_url + "lectures/" + first_deck().name + "/")
+    summary = page.locator(".livecode .livecode-more > summary").first
+    summary.wait_for()
+    icon = summary.evaluate("s => getComputedStyle(s, '::before').display")
+    heights = page.evaluate(
+        "() => ['.livecode-run', '.livecode-more > summary'].map(s => document.querySelector('.livecode ' + s).getBoundingClientRect().height)"
+    )
+    assert icon == "none"
+    assert abs(heights[0] - heights[1]) <= 2, heights
+    summary.click()
+    expect(page.locator(".livecode .livecode-menu [data-action=restart]").first).to_be_visible()
