@@ -26,22 +26,23 @@ def test_deck_and_textbook_page_are_built_with_referenced_files(tmp_path):
     assert 'src="../../slides/01-a/img/01-a/pic.png"' in page
 
 
-def test_nav_orders_lectures_by_number_then_others_by_file_name(tmp_path):
+def test_nav_and_home_table_order_lectures_by_number_then_sections_by_file_name(tmp_path):
     decks = {
         "b-extra.md": deck("# 補足B\n"),
         "10-ten.md": deck("# x\n", title="第十回", lecture=10),
         "02-two.md": deck("# x\n", title="第二回", lecture=2),
         "a-extra.md": deck("# 補足A\n"),
+        "ab-sample.md": deck("# 見本\n", section="テーマ見本"),  # sorts between the two 補足 decks
     }
     root = make_project(tmp_path / "p", decks)
     done = run_build(root)
     assert done.returncode == 0, done.stderr
     home = (root / "site" / "index.html").read_text()
+    expected = ["第二回", "第十回", "補足A", "補足B", "見本"]
     nav = re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span class="md-ellipsis">\s*([^<]+?)\s*</span>', home)
-    order = [t for t in nav if t in {"第二回", "第十回", "補足A", "補足B"}]
-    assert order[:4] == ["第二回", "第十回", "補足A", "補足B"]
+    assert [t for t in nav if t in expected][:5] == expected
     table = home[home.index('class="lecture-table"'):]
-    assert table.index("第二回") < table.index("第十回") < table.index("補足A") < table.index("補足B")
+    assert [t for t in re.findall(r'<a href="[^"]*lectures/[^"]*">([^<]+)</a>', table)] == expected
 
 
 def test_rebuild_compiles_only_what_changed(tmp_path):

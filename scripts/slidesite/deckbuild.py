@@ -80,6 +80,14 @@ def sort_key(deck: Deck) -> tuple[int, int, str]:
     return (0, deck.lecture, deck.name) if deck.lecture is not None else (1, 0, deck.name)
 
 
+def nav_order(decks: list[Deck]) -> list[Deck]:
+    """Sorted by `sort_key`, then grouped by section (a section sits where its first deck does)."""
+    groups: dict[str, list[Deck]] = {}
+    for deck in sorted(decks, key=sort_key):
+        groups.setdefault(deck.section, []).append(deck)
+    return [deck for group in groups.values() for deck in group]
+
+
 def build_decks(
     root: Path,
     *,
@@ -89,7 +97,7 @@ def build_decks(
 ) -> list[BuiltDeck]:
     """Compile changed decks into the cache and return every deck, in nav order."""
     slides_dir, cache = root / "slides", root / ".cache" / "build"
-    decks = sorted(load_decks(slides_dir), key=sort_key)
+    decks = nav_order(load_decks(slides_dir))
     manifest_path = cache / "manifest.json"
     manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     theme_files = themes.theme_files()

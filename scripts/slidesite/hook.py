@@ -133,7 +133,7 @@ def _options() -> Options:
 
 
 def _nav_with_decks(nav: list | None, decks: list[BuiltDeck]) -> list:
-    """Insert one nav section per deck group (講義 first) after the home page."""
+    """Insert one nav section per deck group after the home page (decks come in nav order)."""
     groups: dict[str, list[dict[str, str]]] = {}
     for built in decks:
         groups.setdefault(built.deck.section, []).append({built.deck.title: f"lectures/{built.deck.name}.md"})
