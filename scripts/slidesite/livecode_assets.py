@@ -40,7 +40,8 @@ FONT_FAMILY = "LivecodeJP Gothic"
 FONT_SUBSET_VERSION = "1"  # bump when the character set below changes
 BUNDLE_ENTRIES = ("src/livecode.js", "src/worker.js", "src/livecode.css")
 PRECOMPILE = LIVECODE_DIR / "tools" / "precompile.mjs"
-EXTRAS = "livecode"  # site/assets/pyodide/livecode/: CJK font, .pyc overlays, font cache
+SNAPSHOT = LIVECODE_DIR / "tools" / "snapshot.mjs"
+EXTRAS = "livecode"  # site/assets/pyodide/livecode/: CJK font, .pyc overlays, font cache, snapshot
 
 
 class RuntimeAssetError(RuntimeError):
@@ -229,7 +230,7 @@ def _pyodide_dir(packages_from: str | None) -> Path:
     lock = _lock()
     names = needed_packages(lock)
     source = packages_from or f"{PROVISA[0]}=={PROVISA[1]}"
-    tool = hashlib.sha256(PRECOMPILE.read_bytes()).hexdigest() if PRECOMPILE.exists() else ""
+    tool = "".join(hashlib.sha256(p.read_bytes()).hexdigest() for p in (PRECOMPILE, SNAPSHOT) if p.exists())
     key_text = f"{PYODIDE_VERSION}\0{source}\0{','.join(names)}\0{FONT_SUBSET_VERSION}\0{tool}"
     key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
     final = cache_root() / f"pyodide-{PYODIDE_VERSION}-{key}"
@@ -252,6 +253,7 @@ def _pyodide_dir(packages_from: str | None) -> Path:
         (build / "pyodide-lock.json").write_text(json.dumps(restricted, indent=1), encoding="utf-8")
         _link_tree(_font_dir(), build / EXTRAS)
         _precompile(build, build / EXTRAS)
+        _snapshot(build, build / EXTRAS)
         (build / ".complete").write_text(source, encoding="utf-8")
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
@@ -272,6 +274,20 @@ def _precompile(pyodide_dir: Path, out: Path) -> None:
         for name in ("pyc-numpy.zip", "pyc-matplotlib.zip", "fontlist.json"):
             (out / name).unlink(missing_ok=True)
         print(f"livecode: .pyc overlays not built (cells still work):\n{result.stderr[-1500:]}", file=sys.stderr)
+
+
+def _snapshot(pyodide_dir: Path, out: Path) -> None:
+    """The interpreter's memory after start-up, which the worker restores (optional)."""
+    node = shutil.which("node")
+    if node is None or not SNAPSHOT.exists():
+        print("livecode: node not found, no memory snapshot (cells still work)", file=sys.stderr)
+        return
+    result = subprocess.run(
+        [node, str(SNAPSHOT), str(pyodide_dir), str(out)], capture_output=True, text=True, check=False, timeout=300
+    )
+    if result.returncode != 0:
+        (out / "snapshot.bin.gz").unlink(missing_ok=True)
+        print(f"livecode: memory snapshot not built (cells still work):\n{result.stderr[-1500:]}", file=sys.stderr)
 
 
 # ------------------------------------------------------------------ Japanese font

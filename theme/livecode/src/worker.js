@@ -2,6 +2,7 @@
 // and sends back text and PNG images (see livecode.js for the protocol).
 import runnerSource from "../py/livecode_runner.py";
 import backendSource from "../py/livecode_mpl_backend.py";
+import { fetchSnapshot, loadCore } from "./snapshot.js";
 
 const RUNTIME_DIR = "/lib/livecode";
 const HOME = "/home/pyodide";
@@ -20,18 +21,21 @@ let lock = null;
 let page = null;
 let chain = Promise.resolve();
 let coreTime = 0;
+let fromSnapshot = false;
 
 const send = (msg) => self.postMessage(msg);
 const progress = (text, fraction) => send({ type: "progress", text, fraction });
 
-// Files fetched ahead (in parallel with the core) are handed to Pyodide from memory.
+// Files fetched ahead (in parallel with the core) are handed to Pyodide once, then
+// forgotten (a kept Response would hold its whole body in memory).
 const realFetch = self.fetch.bind(self);
 const prefetched = new Map();
 self.fetch = (input, init) => {
-  const url = typeof input === "string" ? input : input.url;
-  const hit = prefetched.get(new URL(url, self.location.href).href);
-  if (hit) return hit.then((r) => r.clone());
-  return realFetch(input, init);
+  const href = new URL(input instanceof Request ? input.url : String(input), self.location.href).href;
+  const hit = prefetched.get(href);
+  if (!hit) return realFetch(input, init);
+  prefetched.delete(href);
+  return hit;
 };
 
 function hexToBase64(hex) {
@@ -57,7 +61,7 @@ function prefetch(url, sha256) {
 async function getLock() {
   if (!lock) {
     const resp = await prefetch("pyodide-lock.json");
-    lock = await resp.clone().json();
+    lock = await resp.clone().json(); // the original is for loadPyodide
   }
   return lock;
 }
@@ -122,6 +126,9 @@ async function applyExtras() {
 
 async function init(msg) {
   config = msg;
+  const snapshot = fetchSnapshot(new URL("snapshot.bin.gz", msg.extrasURL).href);
+  // The core's own downloads, started before pyodide.mjs is even fetched.
+  ["pyodide.asm.wasm", "python_stdlib.zip"].forEach((name) => prefetch(name).catch(() => {}));
   const hints = msg.hints || [];
   if (hints.length) {
     // Start the wheels (and font) downloads now; the core loads meanwhile.
@@ -135,12 +142,18 @@ async function init(msg) {
   progress("Python 本体を読み込み中…", 0.1);
   const t0 = performance.now();
   const { loadPyodide } = await import(/* @vite-ignore */ new URL("pyodide.mjs", msg.indexURL).href);
-  pyodide = await loadPyodide({
-    indexURL: msg.indexURL,
-    env: { HOME, MPLBACKEND: "module://livecode_mpl_backend", MPLCONFIGDIR },
-    stdout: (s) => console.log(s),
-    stderr: (s) => console.warn(s),
-  });
+  const core = await loadCore(
+    loadPyodide,
+    {
+      indexURL: msg.indexURL,
+      env: { HOME, MPLBACKEND: "module://livecode_mpl_backend", MPLCONFIGDIR },
+      stdout: (s) => console.log(s),
+      stderr: (s) => console.warn(s),
+    },
+    snapshot,
+  );
+  pyodide = core.pyodide;
+  fromSnapshot = core.snapshot;
   coreTime = performance.now() - t0;
   const tSetup = performance.now();
   progress("Python を初期化中…", 0.8);
@@ -151,7 +164,7 @@ async function init(msg) {
   pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(RUNTIME_DIR)})`);
   runner = pyodide.pyimport("livecode_runner");
   runner.setup(FONT_PATH, HOME);
-  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime, setup: performance.now() - tSetup, sinceWorkerStart: performance.now() } });
+  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime, snapshot: fromSnapshot, setup: performance.now() - tSetup, sinceWorkerStart: performance.now() } });
 }
 
 function setPage(msg) {
