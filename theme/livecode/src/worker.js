@@ -3,6 +3,7 @@
 import runnerSource from "../py/livecode_runner.py";
 import backendSource from "../py/livecode_mpl_backend.py";
 import { fetchSnapshot, loadCore } from "./snapshot.js";
+import { dynlibStats, precompileWheel } from "./dynlibs.js";
 
 const RUNTIME_DIR = "/lib/livecode";
 const HOME = "/home/pyodide";
@@ -56,6 +57,13 @@ function prefetch(url, sha256) {
     prefetched.set(href, p);
   }
   return prefetched.get(href);
+}
+
+// A wheel with compiled code also gets its shared libraries compiled in the background.
+function prefetchPackage(pkg) {
+  const resp = prefetch(pkg.file_name, pkg.sha256);
+  // Cloned before anyone else reads the body: this callback is registered first.
+  if (pkg.file_name.includes("wasm32")) resp.then((r) => precompileWheel(r.clone())).catch(() => {});
 }
 
 async function getLock() {
@@ -133,7 +141,7 @@ async function init(msg) {
   if (hints.length) {
     // Start the wheels (and font) downloads now; the core loads meanwhile.
     getLock()
-      .then((l) => packageClosure(l, hints).forEach((p) => prefetch(p.file_name, p.sha256)))
+      .then((l) => packageClosure(l, hints).forEach(prefetchPackage))
       .catch(() => {});
     prefetchExtras(hints);
   } else {
@@ -227,7 +235,7 @@ async function run(msg) {
     post("error", String(err));
   }
   const t2 = performance.now();
-  send({ type: "done", id: msg.id, status, timing: { packages: t1 - t0, exec: t2 - t1 } });
+  send({ type: "done", id: msg.id, status, timing: { packages: t1 - t0, exec: t2 - t1, dynlibs: { ...dynlibStats } } });
 }
 
 const handlers = { init, page: setPage, preload, run };
