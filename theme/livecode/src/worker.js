@@ -193,16 +193,24 @@ function findImports(code) {
   return names;
 }
 
+// The build leaves fonttools out of matplotlib's dependencies (a PNG figure never needs
+// it); matplotlib imports it only to write PDF/PS files, so code that saves figures gets it.
+const SAVES_FIGURES = /savefig|PdfPages|backend_p(?:df|s)\b/;
+
 async function loadImports(code, id) {
-  if (!/\bimport\b/.test(code)) return []; // nothing to load: skip parsing the code
-  const found = findImports(code);
-  prefetchExtras(found);
-  await pyodide.loadPackagesFromImports(code, {
+  const callbacks = {
     messageCallback: (m) => {
       if (id !== undefined) send({ type: "loading", id, text: m });
     },
     errorCallback: (m) => send({ type: "out", id, kind: "stderr", text: `${m}\n` }),
-  });
+  };
+  if (SAVES_FIGURES.test(code) && !pyodide.loadedPackages.fonttools && (await getLock()).packages.fonttools) {
+    await pyodide.loadPackage("fonttools", callbacks);
+  }
+  if (!/\bimport\b/.test(code)) return []; // nothing to load: skip parsing the code
+  const found = findImports(code);
+  prefetchExtras(found);
+  await pyodide.loadPackagesFromImports(code, callbacks);
   await applyExtras();
   return found;
 }
