@@ -216,10 +216,12 @@ async function loadImports(code, id) {
 }
 
 async function preload(msg) {
+  const t0 = performance.now();
   const found = await loadImports(msg.code);
+  const t1 = performance.now();
   const heavy = HEAVY.filter((name) => found.includes(name));
   if (heavy.length) runner.warm_up(heavy);
-  send({ type: "preloaded" });
+  send({ type: "preloaded", timing: { packages: t1 - t0, warmUp: performance.now() - t1, at: performance.now() } });
 }
 
 async function run(msg) {
