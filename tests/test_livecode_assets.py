@@ -30,6 +30,21 @@ def test_site_gets_only_what_it_needs(runtime_assets: Path) -> None:
     assert (pyodide / la.EXTRAS / "IPA_Font_License_Agreement_v1.0.txt").is_file()
 
 
+def test_served_lock_defers_what_png_figures_never_import(runtime_assets: Path) -> None:
+    lock = json.loads((runtime_assets / "assets" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert set(la.DEFERRED) <= set(lock["packages"])  # still served, installed when imported
+    for entry in lock["packages"].values():
+        assert not set(entry["depends"]) & set(la.DEFERRED), entry["name"]
+    assert "kiwisolver" in lock["packages"]["matplotlib"]["depends"]
+
+
+def test_memory_snapshot_is_built(runtime_assets: Path) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("node not found: the site works without a snapshot")
+    snapshot = runtime_assets / "assets" / "pyodide" / la.EXTRAS / "snapshot.bin.gz"
+    assert 1_000_000 < snapshot.stat().st_size < 12_000_000
+
+
 def test_every_wheel_matches_the_lock(runtime_assets: Path) -> None:
     pyodide = runtime_assets / "assets" / "pyodide"
     lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))

@@ -119,6 +119,33 @@ def test_figure_with_japanese_title(site: tuple[Path, StaticServer], page: objec
     (artifacts / "livecode-figure-cell.png").write_bytes((tmp_path / "figure-cell.png").read_bytes())
 
 
+FRESH = """import os, random, sys
+print(random.random(), sys.path.count(""), os.environ["HOME"], os.environ["MPLBACKEND"])"""
+
+
+def test_snapshot_start_is_fresh_per_interpreter(site: tuple[Path, StaticServer], page: object) -> None:
+    # Python starts from a memory snapshot made at build time: what it froze must not
+    # leak into the page (same random numbers on every visit, the build's environment).
+    root, server = site
+    path = write_page(root, "t-snapshot", [FRESH])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    first = run(page, 1).split()
+    assert page.evaluate("window.__livecode.runtime.timing.snapshot") is True  # type: ignore[attr-defined]
+    assert first[1:] == ["1", "/home/pyodide", "module://livecode_mpl_backend"], first
+    page.evaluate("window.__livecode.runtime.restart()")  # type: ignore[attr-defined]
+    second = run(page, 1).split()
+    assert second[1:] == first[1:] and second[0] != first[0]
+
+
+def test_saving_a_pdf_loads_fonttools(site: tuple[Path, StaticServer], page: object) -> None:
+    # The served lock leaves fonttools out of matplotlib's dependencies; saving a figure loads it.
+    root, server = site
+    code = 'import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig("f.pdf")\nimport os\nprint(os.path.getsize("f.pdf") > 1000)'
+    path = write_page(root, "t-pdf", [code])
+    page.goto(server.url + path)  # type: ignore[attr-defined]
+    assert run(page, 1).strip() == "True"
+
+
 def test_stop_infinite_loop_then_next_cell_runs(site: tuple[Path, StaticServer], page: object) -> None:
     root, server = site
     path = write_page(root, "t-stop", ["while True:\n    pass", "print('after stop')"])

@@ -166,3 +166,28 @@ def test_warm_up_leaves_no_figure() -> None:
     import matplotlib.pyplot as plt
 
     assert plt.get_fignums() == []
+
+
+def test_zip_directory_is_reread_only_when_the_zip_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import zipfile
+    import zipimport
+
+    monkeypatch.setattr(zipimport.zipimporter, "invalidate_caches", zipimport.zipimporter.invalidate_caches)
+    archive = tmp_path / "lib.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("zmod_a.py", "A = 1\n")
+    monkeypatch.syspath_prepend(str(archive))
+    importlib.import_module("zmod_a")
+    finder = sys.path_importer_cache[str(archive)]
+    runner._keep_zip_directories()
+    reads: list[str] = []
+    monkeypatch.setattr(zipimport, "_read_directory", lambda path, real=zipimport._read_directory: reads.append(path) or real(path))
+    importlib.invalidate_caches()
+    assert reads == []  # unchanged: the directory is not read again
+    with zipfile.ZipFile(archive, "a") as zf:
+        zf.writestr("zmod_b.py", "B = 2\n")
+    importlib.invalidate_caches()
+    assert reads == [str(archive)]
+    assert importlib.import_module("zmod_b").B == 2
+    assert isinstance(finder, zipimport.zipimporter)

