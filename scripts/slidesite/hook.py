@@ -23,6 +23,7 @@ from .files import mirror
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .livecode_fence import modules_html, transform_cells
 from .options import Options, from_mkdocs
+from .page_cache import use_cached_pages
 from .static_assets import install_site_assets
 
 log = logging.getLogger("mkdocs.slidesite")
@@ -76,6 +77,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for built in State.decks:
         files.append(File.generated(config, f"lectures/{built.deck.name}.md", content=built.page_markdown()))
     config.nav = _nav_with_decks(config.nav, State.decks)
+    if State.serving:
+        use_cached_pages(files, config, config.nav)
     return files
 
 
