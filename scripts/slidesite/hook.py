@@ -24,6 +24,7 @@ from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .livecode_fence import modules_html, transform_cells
 from .options import Options, from_mkdocs
 from .page_cache import use_cached_pages
+from .search_cache import use_cached_search
 from .static_assets import install_site_assets
 
 log = logging.getLogger("mkdocs.slidesite")
@@ -54,6 +55,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         State.options = from_mkdocs(Path(config.config_file_path), config.extra)
     except BuildError as err:
         raise PluginError(str(err)) from None
+    if State.serving:
+        use_cached_search(config)
     return config
 
 
