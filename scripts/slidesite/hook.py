@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -18,6 +20,7 @@ from . import livecode_assets, marp, themes
 from .cells import CellOptionError
 from .deck import Deck
 from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, build_decks
+from .dev_server import cache_unchanging_files
 from .errors import BuildError, SetupError
 from .files import mirror
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
@@ -47,6 +50,11 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_shutdown() -> None:
     marp.stop_worker()
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
+    server.set_app(cache_unchanging_files(server.get_app(), server.mount_path))
+    return server
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
