@@ -6,6 +6,7 @@ import html
 import logging
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import jinja2
@@ -19,7 +20,7 @@ from mkdocs.utils import get_relative_url
 from . import livecode_assets, marp, themes
 from .cells import CellOptionError
 from .deck import Deck
-from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, build_decks
+from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, plan_decks
 from .dev_server import cache_unchanging_files
 from .errors import BuildError, SetupError
 from .files import mirror
@@ -31,6 +32,7 @@ from .search_cache import use_cached_search
 from .static_assets import install_site_assets
 
 log = logging.getLogger("mkdocs.slidesite")
+_compiler = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slidesite-marp")
 
 
 class State:
@@ -39,6 +41,8 @@ class State:
     options: Options | None = None
     decks: list[BuiltDeck] = []
     error: str | None = None  # a bad edit during `serve`, shown on every page until fixed
+    compiling: Future[list[BuiltDeck]] | None = None  # `serve`: marp-cli at work while pages render
+    written: list[str] = []  # pages written so far, for a banner added after the fact
     # Kept across `serve` rebuilds on purpose: a bad edit keeps the last good decks online.
     serving: bool = False
     last_good: list[BuiltDeck] | None = None
@@ -58,7 +62,7 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[.
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    State.options, State.decks, State.error = None, [], None
+    State.options, State.decks, State.error, State.written = None, [], None, []
     try:
         State.options = from_mkdocs(Path(config.config_file_path), config.extra)
     except BuildError as err:
@@ -78,13 +82,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     try:
         if State.serving:
             marp.use_worker(options.root)
-        State.decks = build_decks(options.root, pdf=options.pdf, head_tags=deck_tags, log=log.info)
-        State.last_good = State.decks
+        if State.compiling is not None:  # left by a rebuild that failed half-way; its outcome is stale
+            wait([State.compiling])
+            State.compiling = None
+        plan = plan_decks(options.root, deck_tags)
+        if State.serving and not options.pdf:
+            # marp-cli runs in its own process: let it compile while MkDocs renders; on_post_build waits.
+            State.compiling = _compiler.submit(
+                compile_decks, options.root, plan, pdf=False, head_tags=deck_tags, log=log.info
+            )
+            State.decks = plan.built()
+        else:
+            State.decks = compile_decks(options.root, plan, pdf=options.pdf, head_tags=deck_tags, log=log.info)
+            State.last_good = State.decks
     except (BuildError, SetupError) as err:
-        if not (State.serving and State.last_good is not None):
-            raise PluginError(str(err)) from None
-        log.error(f"{err} (still serving the last good build)")
-        State.error, State.decks = str(err), State.last_good
+        _fall_back_to_last_good(err)
     for built in State.decks:
         files.append(File.generated(config, f"lectures/{built.deck.name}.md", content=built.page_markdown()))
     config.nav = _nav_with_decks(config.nav, State.decks)
@@ -119,15 +131,20 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assets = get_relative_url("assets", page.url)
     tags = livecode_assets.runtime_head_tags(assets, _options().pyodide_url)
     output = output.replace("</head>", tags + "</head>", 1)
-    if State.error:
-        banner = f'<div class="slidesite-build-error" role="alert">ビルドエラー: {html.escape(State.error)}</div>'
-        output = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, output, count=1)
-    return output
+    State.written.append(page.file.abs_dest_path)
+    return _with_banner(output, State.error) if State.error else output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     options = _options()
     site = Path(config.site_dir)
+    try:
+        _wait_for_decks()
+    except (BuildError, SetupError) as err:
+        _fall_back_to_last_good(err)
+        for path in State.written:  # already written without it
+            page = Path(path)
+            page.write_text(_with_banner(page.read_text(encoding="utf-8"), str(err)), encoding="utf-8")
     try:
         for built in State.decks:
             mirror(built.folder, site / "slides" / built.deck.name)
@@ -138,6 +155,26 @@ def on_post_build(config: MkDocsConfig) -> None:
         )
     except (BuildError, SetupError, livecode_assets.RuntimeAssetError) as err:
         raise PluginError(str(err)) from None
+
+
+def _wait_for_decks() -> None:
+    """Wait for a compile started by on_files; raise its BuildError or SetupError."""
+    future, State.compiling = State.compiling, None
+    if future is not None:
+        State.decks = State.last_good = future.result()
+
+
+def _fall_back_to_last_good(err: BuildError | SetupError) -> None:
+    """In `serve`, keep the last good decks online and report err on every page; otherwise stop."""
+    if not (State.serving and State.last_good is not None):
+        raise PluginError(str(err)) from None
+    log.error(f"{err} (still serving the last good build)")
+    State.error, State.decks = str(err), State.last_good
+
+
+def _with_banner(output: str, error: str) -> str:
+    banner = f'<div class="slidesite-build-error" role="alert">ビルドエラー: {html.escape(error)}</div>'
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, output, count=1)
 
 
 def _options() -> Options:
