@@ -33,6 +33,9 @@ from .static_assets import install_site_assets
 
 log = logging.getLogger("mkdocs.slidesite")
 _compiler = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slidesite-marp")
+# `serve` reloads the page on every save, and starting Python (seconds of CPU) after each reload took
+# the cores the next rebuild needed: preload only once the author has stayed on the page this long.
+SERVE_PRELOAD_DELAY_MS = 5000
 
 
 class State:
@@ -129,7 +132,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assets = get_relative_url("assets", page.url)
-    tags = livecode_assets.runtime_head_tags(assets, _options().pyodide_url)
+    tags = livecode_assets.runtime_head_tags(
+        assets, _options().pyodide_url, idle_delay_ms=SERVE_PRELOAD_DELAY_MS if State.serving else None
+    )
     output = output.replace("</head>", tags + "</head>", 1)
     State.written.append(page.file.abs_dest_path)
     return _with_banner(output, State.error) if State.error else output
