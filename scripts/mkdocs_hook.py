@@ -12,10 +12,12 @@ from slidesite.hook import (  # noqa: E402
     on_page_markdown,
     on_post_build,
     on_post_page,
+    on_serve,
     on_shutdown,
     on_startup,
 )
 
 __all__ = [
-    "on_shutdown", "on_startup", "on_config", "on_env", "on_files", "on_page_markdown", "on_post_page", "on_post_build",
+    "on_shutdown", "on_startup", "on_serve", "on_config", "on_env", "on_files", "on_page_markdown", "on_post_page",
+    "on_post_build",
 ]

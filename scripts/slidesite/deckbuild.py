@@ -88,26 +88,52 @@ def nav_order(decks: list[Deck]) -> list[Deck]:
     return [deck for group in groups.values() for deck in group]
 
 
-def build_decks(
-    root: Path,
-    *,
-    pdf: bool,
-    head_tags: Callable[[Deck], str],
-    log: Callable[[str], None] = print,
-) -> list[BuiltDeck]:
-    """Compile changed decks into the cache and return every deck, in nav order."""
+@dataclass
+class DeckPlan:
+    """Every deck, checked and in nav order, and which of them need marp-cli again."""
+
+    cache: Path
+    decks: list[Deck]
+    keys: dict[str, str]  # deck name → cache key
+    manifest: dict[str, str]  # what the cache holds: deck name (and "<name>.pdf") → key
+    stale: list[Deck]
+
+    def built(self) -> list[BuiltDeck]:
+        """The decks as compile_decks(pdf=False) returns them, known before it runs."""
+        stale = {d.name for d in self.stale}
+        return [
+            BuiltDeck(d, self.cache / "decks" / d.name,
+                      d.name not in stale and self.manifest.get(f"{d.name}.pdf") == self.keys[d.name])
+            for d in self.decks
+        ]
+
+
+def plan_decks(root: Path, head_tags: Callable[[Deck], str]) -> DeckPlan:
+    """Read and check every deck (BuildError on bad input) and compare it with the cache."""
     slides_dir, cache = root / "slides", root / ".cache" / "build"
     decks = nav_order(load_decks(slides_dir))
     manifest_path = cache / "manifest.json"
     manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     theme_files = themes.theme_files()
-
     keys = {d.name: _deck_key(d, theme_files, head_tags(d)) for d in decks}
     stale = [d for d in decks if manifest.get(d.name) != keys[d.name] or not (cache / "decks" / d.name).exists()]
-    if stale:
-        log(f"marp: compiling {len(stale)} deck(s): {', '.join(d.name for d in stale)}")
-        _compile(root, cache, stale, head_tags)
-        for d in stale:
+    return DeckPlan(cache, decks, keys, manifest, stale)
+
+
+def compile_decks(
+    root: Path,
+    plan: DeckPlan,
+    *,
+    pdf: bool,
+    head_tags: Callable[[Deck], str],
+    log: Callable[[str], None] = print,
+) -> list[BuiltDeck]:
+    """Compile the plan's stale decks (and missing PDFs) into the cache; return every deck, in nav order."""
+    cache, decks, keys, manifest = plan.cache, plan.decks, plan.keys, dict(plan.manifest)
+    if plan.stale:
+        log(f"marp: compiling {len(plan.stale)} deck(s): {', '.join(d.name for d in plan.stale)}")
+        _compile(root, cache, plan.stale, head_tags)
+        for d in plan.stale:
             manifest[d.name] = keys[d.name]
             manifest.pop(f"{d.name}.pdf", None)
     if pdf:
@@ -118,7 +144,7 @@ def build_decks(
             for d in want:
                 manifest[f"{d.name}.pdf"] = keys[d.name]
     cache.mkdir(parents=True, exist_ok=True)
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    (cache / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return [
         BuiltDeck(d, cache / "decks" / d.name, manifest.get(f"{d.name}.pdf") == keys[d.name])
         for d in decks

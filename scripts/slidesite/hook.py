@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -17,15 +20,22 @@ from mkdocs.utils import get_relative_url
 from . import livecode_assets, marp, themes
 from .cells import CellOptionError
 from .deck import Deck
-from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, build_decks
+from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, plan_decks
+from .dev_server import cache_unchanging_files
 from .errors import BuildError, SetupError
 from .files import mirror
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .livecode_fence import modules_html, transform_cells
 from .options import Options, from_mkdocs
+from .page_cache import use_cached_pages
+from .search_cache import use_cached_search
 from .static_assets import install_site_assets
 
 log = logging.getLogger("mkdocs.slidesite")
+_compiler = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slidesite-marp")
+# `serve` reloads the page on every save, and starting Python (seconds of CPU) after each reload took
+# the cores the next rebuild needed: preload only once the author has stayed on the page this long.
+SERVE_PRELOAD_DELAY_MS = 5000
 
 
 class State:
@@ -34,6 +44,8 @@ class State:
     options: Options | None = None
     decks: list[BuiltDeck] = []
     error: str | None = None  # a bad edit during `serve`, shown on every page until fixed
+    compiling: Future[list[BuiltDeck]] | None = None  # `serve`: marp-cli at work while pages render
+    written: list[str] = []  # pages written so far, for a banner added after the fact
     # Kept across `serve` rebuilds on purpose: a bad edit keeps the last good decks online.
     serving: bool = False
     last_good: list[BuiltDeck] | None = None
@@ -47,12 +59,19 @@ def on_shutdown() -> None:
     marp.stop_worker()
 
 
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
+    server.set_app(cache_unchanging_files(server.get_app(), server.mount_path))
+    return server
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    State.options, State.decks, State.error = None, [], None
+    State.options, State.decks, State.error, State.written = None, [], None, []
     try:
         State.options = from_mkdocs(Path(config.config_file_path), config.extra)
     except BuildError as err:
         raise PluginError(str(err)) from None
+    if State.serving:
+        use_cached_search(config)
     return config
 
 
@@ -66,16 +85,26 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     try:
         if State.serving:
             marp.use_worker(options.root)
-        State.decks = build_decks(options.root, pdf=options.pdf, head_tags=deck_tags, log=log.info)
-        State.last_good = State.decks
+        if State.compiling is not None:  # left by a rebuild that failed half-way; its outcome is stale
+            wait([State.compiling])
+            State.compiling = None
+        plan = plan_decks(options.root, deck_tags)
+        if State.serving and not options.pdf:
+            # marp-cli runs in its own process: let it compile while MkDocs renders; on_post_build waits.
+            State.compiling = _compiler.submit(
+                compile_decks, options.root, plan, pdf=False, head_tags=deck_tags, log=log.info
+            )
+            State.decks = plan.built()
+        else:
+            State.decks = compile_decks(options.root, plan, pdf=options.pdf, head_tags=deck_tags, log=log.info)
+            State.last_good = State.decks
     except (BuildError, SetupError) as err:
-        if not (State.serving and State.last_good is not None):
-            raise PluginError(str(err)) from None
-        log.error(f"{err} (still serving the last good build)")
-        State.error, State.decks = str(err), State.last_good
+        _fall_back_to_last_good(err)
     for built in State.decks:
         files.append(File.generated(config, f"lectures/{built.deck.name}.md", content=built.page_markdown()))
     config.nav = _nav_with_decks(config.nav, State.decks)
+    if State.serving:
+        use_cached_pages(files, config, config.nav)
     return files
 
 
@@ -103,17 +132,24 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assets = get_relative_url("assets", page.url)
-    tags = livecode_assets.runtime_head_tags(assets, _options().pyodide_url)
+    tags = livecode_assets.runtime_head_tags(
+        assets, _options().pyodide_url, idle_delay_ms=SERVE_PRELOAD_DELAY_MS if State.serving else None
+    )
     output = output.replace("</head>", tags + "</head>", 1)
-    if State.error:
-        banner = f'<div class="slidesite-build-error" role="alert">ビルドエラー: {html.escape(State.error)}</div>'
-        output = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, output, count=1)
-    return output
+    State.written.append(page.file.abs_dest_path)
+    return _with_banner(output, State.error) if State.error else output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     options = _options()
     site = Path(config.site_dir)
+    try:
+        _wait_for_decks()
+    except (BuildError, SetupError) as err:
+        _fall_back_to_last_good(err)
+        for path in State.written:  # already written without it
+            page = Path(path)
+            page.write_text(_with_banner(page.read_text(encoding="utf-8"), str(err)), encoding="utf-8")
     try:
         for built in State.decks:
             mirror(built.folder, site / "slides" / built.deck.name)
@@ -124,6 +160,26 @@ def on_post_build(config: MkDocsConfig) -> None:
         )
     except (BuildError, SetupError, livecode_assets.RuntimeAssetError) as err:
         raise PluginError(str(err)) from None
+
+
+def _wait_for_decks() -> None:
+    """Wait for a compile started by on_files; raise its BuildError or SetupError."""
+    future, State.compiling = State.compiling, None
+    if future is not None:
+        State.decks = State.last_good = future.result()
+
+
+def _fall_back_to_last_good(err: BuildError | SetupError) -> None:
+    """In `serve`, keep the last good decks online and report err on every page; otherwise stop."""
+    if not (State.serving and State.last_good is not None):
+        raise PluginError(str(err)) from None
+    log.error(f"{err} (still serving the last good build)")
+    State.error, State.decks = str(err), State.last_good
+
+
+def _with_banner(output: str, error: str) -> str:
+    banner = f'<div class="slidesite-build-error" role="alert">ビルドエラー: {html.escape(error)}</div>'
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, output, count=1)
 
 
 def _options() -> Options:

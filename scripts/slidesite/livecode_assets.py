@@ -393,15 +393,20 @@ def install_runtime(site_dir: Path, *, pyodide_url: str | None = None, packages_
         _link_tree(_font_dir(), site_dir / "assets" / "pyodide" / EXTRAS)
 
 
-def runtime_head_tags(assets_url: str, pyodide_url: str | None = None, *, preload: str = "idle") -> str:
+def runtime_head_tags(
+    assets_url: str, pyodide_url: str | None = None, *, preload: str = "idle", idle_delay_ms: int | None = None
+) -> str:
     """The <head> HTML for a deck or page; assets_url is site/assets relative to that page.
 
     The bundle (which then adds livecode.css) is imported after the load event, so cells
     do not delay the page;
-    preload="idle" starts Python when the page is idle, "run" only at the first Run.
+    preload="idle" starts Python when the page is idle (idle_delay_ms after load; default 800),
+    "run" only at the first Run.
     """
     base = assets_url.rstrip("/")
     cfg: dict[str, object] = {"preload": preload}
+    if idle_delay_ms is not None:
+        cfg["idleDelay"] = idle_delay_ms
     if pyodide_url:
         cfg["pyodideUrl"] = pyodide_url if pyodide_url.endswith("/") else pyodide_url + "/"
     js = json.dumps(f"{base}/livecode/livecode.js")
