@@ -275,31 +275,28 @@ def _pyodide_dir(packages_from: str | None) -> Path:
 
 def _precompile(pyodide_dir: Path, out: Path) -> None:
     """Bytecode overlays and matplotlib's font cache, made once in Node's Pyodide (optional)."""
-    node = shutil.which("node")
-    if node is None or not PRECOMPILE.exists():
-        print("livecode: node not found, skipping .pyc overlays (cells still work)", file=sys.stderr)
-        return
-    result = subprocess.run(
-        [node, str(PRECOMPILE), str(pyodide_dir), str(out)], capture_output=True, text=True, check=False, timeout=900
-    )
-    if result.returncode != 0:
-        for name in ("pyc-numpy.zip", "pyc-matplotlib.zip", "fontlist.json"):
-            (out / name).unlink(missing_ok=True)
-        print(f"livecode: .pyc overlays not built (cells still work):\n{result.stderr[-1500:]}", file=sys.stderr)
+    outputs = ("pyc-numpy.zip", "pyc-matplotlib.zip", "fontlist.json")
+    _node_step(PRECOMPILE, pyodide_dir, out, ".pyc overlays", outputs, 900)
 
 
 def _snapshot(pyodide_dir: Path, out: Path) -> None:
     """The interpreter's memory after start-up, which the worker restores (optional)."""
+    _node_step(SNAPSHOT, pyodide_dir, out, "memory snapshot", ("snapshot.bin.gz",), 300)
+
+
+def _node_step(script: Path, pyodide_dir: Path, out: Path, what: str, outputs: tuple[str, ...], timeout: int) -> None:
+    """Run an optional build step in Node's Pyodide; on failure drop its outputs and say so."""
     node = shutil.which("node")
-    if node is None or not SNAPSHOT.exists():
-        print("livecode: node not found, no memory snapshot (cells still work)", file=sys.stderr)
+    if node is None or not script.exists():
+        print(f"livecode: node not found, no {what} (cells still work)", file=sys.stderr)
         return
     result = subprocess.run(
-        [node, str(SNAPSHOT), str(pyodide_dir), str(out)], capture_output=True, text=True, check=False, timeout=300
+        [node, str(script), str(pyodide_dir), str(out)], capture_output=True, text=True, check=False, timeout=timeout
     )
     if result.returncode != 0:
-        (out / "snapshot.bin.gz").unlink(missing_ok=True)
-        print(f"livecode: memory snapshot not built (cells still work):\n{result.stderr[-1500:]}", file=sys.stderr)
+        for name in outputs:
+            (out / name).unlink(missing_ok=True)
+        print(f"livecode: {what} not built (cells still work):\n{result.stderr[-1500:]}", file=sys.stderr)
 
 
 # ------------------------------------------------------------------ Japanese font
