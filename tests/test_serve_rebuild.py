@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mkdocs.livereload import LiveReloadServer
 from project import REPO, deck, make_project
-from slidesite.dev_server import MAX_AGE_SECONDS, cache_unchanging_files
+from slidesite.dev_server import MAX_AGE_SECONDS, POLL_SECONDS, cache_unchanging_files, poll_often
 from slidesite.memo import BuildMemo
 from slidesite.page_cache import nav_titles
 
@@ -122,3 +123,15 @@ def test_only_files_that_cannot_change_while_serving_are_cached():
         seen: list[tuple[str, str]] = []
         wrapped({"PATH_INFO": path}, lambda status, headers, exc_info=None, seen=seen: seen.extend(headers))
         assert (("Cache-Control", f"max-age={MAX_AGE_SECONDS}") in seen) == cached, path
+
+
+def test_every_watched_folder_is_polled_at_the_short_interval(tmp_path):
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    for name in ("docs", "slides"):
+        (tmp_path / name).mkdir()
+    server.watch(str(tmp_path / "docs"))  # MkDocs watches docs_dir before on_serve…
+    poll_often(server)
+    server.watch(str(tmp_path / "slides"))  # …and mkdocs.yml's `watch:` folders after it
+    assert POLL_SECONDS < 0.5
+    assert server.observer.timeout == POLL_SECONDS
+    assert sorted(e.timeout for e in server.observer.emitters) == [POLL_SECONDS, POLL_SECONDS]

@@ -21,7 +21,7 @@ from . import livecode_assets, marp, themes
 from .cells import CellOptionError
 from .deck import Deck
 from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, plan_decks
-from .dev_server import cache_unchanging_files
+from .dev_server import cache_unchanging_files, poll_often
 from .errors import BuildError, SetupError
 from .files import mirror
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
@@ -61,6 +61,7 @@ def on_shutdown() -> None:
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
     server.set_app(cache_unchanging_files(server.get_app(), server.mount_path))
+    poll_often(server)
     return server
 
 
