@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -149,6 +150,16 @@ def test_math_renders_and_the_speech_explorer_works_offline(page: Page, site_url
     assert page.locator(".arithmatex mjx-container").count() == page.locator(".arithmatex").count()
     assert page.locator("mjx-container").first.get_attribute("aria-label") == "x squared"
     assert failed == []
+
+
+def test_math_in_a_heading_renders_in_the_table_of_contents(page: Page, site_url: str, built_site: Path):
+    with_math = sorted(p for p in (built_site / "lectures").glob("*/index.html")
+                       if re.search(r'<h[2-6][^>]*>[^\n]*class="arithmatex"', p.read_text(encoding="utf-8")))
+    assert with_math, "no lecture has a heading with math: this test needs one"
+    page.goto(f"{site_url}lectures/{with_math[0].parent.name}/")
+    toc = page.locator(".md-sidebar--secondary .md-nav__link")
+    page.wait_for_function("document.querySelector('.md-sidebar--secondary .md-nav__link mjx-container') !== null")
+    assert not [t for t in toc.all_inner_texts() if "\\(" in t]
 
 
 TOOLBAR_BOXES = """() => {

@@ -10,7 +10,8 @@ window.MathJax = {
   },
   options: {
     ignoreHtmlClass: ".*|",
-    processHtmlClass: "arithmatex",
+    // md-ellipsis: the table of contents repeats a heading's text, math included, as plain \(…\).
+    processHtmlClass: "arithmatex|md-ellipsis",
   },
   startup: {
     ready() {
