@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -111,6 +112,18 @@ if (marker) {
 """
 
 
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except OSError:  # not listening yet (URLError is an OSError)
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def bench_serve(runs: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
@@ -130,6 +143,7 @@ def bench_serve(runs: int) -> dict[str, float]:
             original = deck.read_text(encoding="utf-8")
             drawn: dict[str, list[float]] = {}
             scripted: dict[str, list[float]] = {}
+            wait_until_up(f"http://127.0.0.1:{port}/")
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
                 targets = {  # what a lecturer looks at while editing, one window at a time
@@ -140,12 +154,7 @@ def bench_serve(runs: int) -> dict[str, float]:
                     context = browser.new_context()
                     context.add_init_script(FRAME_PROBE)
                     page = context.new_page()
-                    for _ in range(120):
-                        try:
-                            page.goto(target)
-                            break
-                        except Exception:  # noqa: BLE001 - server still starting
-                            time.sleep(0.5)
+                    page.goto(target)
                     drawn[name], scripted[name] = [], []
                     for i in range(runs):
                         marker = f"ベンチマーク{name[0]}{i}号"

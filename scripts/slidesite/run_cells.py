@@ -12,18 +12,24 @@ import os
 import sys
 import traceback
 import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from .cells import find_cells
+from .cells import Cell, find_cells
 from .deck import module_list, split_front_matter
 
 
-def run_file(path: Path, verbose: bool = False) -> list[str]:
-    """Run every cell of one file; return a list of failure messages."""
+@dataclass
+class CellRun:
+    cell: Cell
+    output: str  # stdout and stderr, interleaved
+    error: str | None  # the traceback, when the cell raised
+
+
+def run_cells(path: Path) -> Iterator[CellRun]:
+    """Run every live cell of one file in order, in one namespace, as the browser runtime would."""
     os.environ.setdefault("MPLBACKEND", "Agg")
-    # The browser runtime ships a Japanese font; CPython's matplotlib may lack one, which is harmless here.
-    warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
-    failures: list[str] = []
     namespace: dict[str, object] = {"__name__": "__main__"}
     text = path.read_text(encoding="utf-8")
     meta, _ = split_front_matter(text, path)
@@ -33,11 +39,12 @@ def run_file(path: Path, verbose: bool = False) -> list[str]:
     sys.path[:0] = folders
     try:
         for cell in find_cells(text):
-            name = f"<{path.name}, cell {cell.index}>"
             out = io.StringIO()
             try:
-                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-                    exec(compile(cell.code, name, "exec"), namespace)
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), warnings.catch_warnings():
+                    # The browser runtime ships a Japanese font; CPython's matplotlib may lack one.
+                    warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+                    exec(compile(cell.code, f"<{path.name}, cell {cell.index}>", "exec"), namespace)
                 error = None
             except BaseException:  # noqa: BLE001 - report anything a cell raises
                 error = traceback.format_exc(limit=-3)
@@ -46,15 +53,23 @@ def run_file(path: Path, verbose: bool = False) -> list[str]:
                     import matplotlib.pyplot as plt
 
                     plt.close("all")
-            if verbose:
-                print(f"--- {path}:{cell.line} ({name})\n{out.getvalue()}{error or ''}")
-            if error and not cell.expect_error:
-                failures.append(f"{path}:{cell.line}: cell {cell.index} failed\n{error}")
-            if cell.expect_error and not error:
-                failures.append(f"{path}:{cell.line}: cell {cell.index} is marked expect-error but ran cleanly")
+            yield CellRun(cell, out.getvalue(), error)
     finally:
         for folder in folders:
             sys.path.remove(folder)
+
+
+def run_file(path: Path, verbose: bool = False) -> list[str]:
+    """Run every cell of one file; return a list of failure messages."""
+    failures: list[str] = []
+    for run in run_cells(path):
+        cell = run.cell
+        if verbose:
+            print(f"--- {path}:{cell.line} (cell {cell.index})\n{run.output}{run.error or ''}")
+        if run.error and not cell.expect_error:
+            failures.append(f"{path}:{cell.line}: cell {cell.index} failed\n{run.error}")
+        if cell.expect_error and not run.error:
+            failures.append(f"{path}:{cell.line}: cell {cell.index} is marked expect-error but ran cleanly")
     return failures
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import sys
 from pathlib import Path
 
@@ -15,6 +12,7 @@ DECK = REPO / "slides" / "03-autodiff.md"
 sys.path.insert(0, str(REPO / "scripts"))
 
 from slidesite.cells import find_cells  # noqa: E402
+from slidesite.run_cells import run_cells  # noqa: E402
 
 # Each string is stated on a slide (in a lead-in line or a solution) and must be printed by a cell.
 STATED = [
@@ -39,13 +37,9 @@ STATED = [
 
 @pytest.fixture(scope="module")
 def outputs() -> str:
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    namespace: dict[str, object] = {"__name__": "__main__"}
-    out = io.StringIO()
-    for cell in find_cells(DECK.read_text(encoding="utf-8")):
-        with contextlib.redirect_stdout(out):
-            exec(compile(cell.code, f"<cell {cell.index}>", "exec"), namespace)
-    return out.getvalue()
+    runs = list(run_cells(DECK))
+    assert [r.error for r in runs if r.error and not r.cell.expect_error] == []
+    return "".join(r.output for r in runs)
 
 
 @pytest.mark.parametrize("text", STATED)
