@@ -98,13 +98,13 @@ def test_code_fences_stay_untouched(tmp_path):
 def test_live_cells_become_escaped_pre_blocks():
     out = transform_cells('a\n\n```python run autorun timeout=5\nprint("<b>&")\n\nx = 1\n```\n\n```python\ny\n```\n')
     assert '<pre class="livecode-source" data-cell="1" data-options="autorun timeout=5">' in out
-    assert "print(&quot;&lt;b&gt;&amp;&quot;)\n\nx = 1</pre>" in out
+    assert "print(&quot;&lt;b&gt;&amp;&quot;)&#10;&#10;x = 1</pre>" in out
     assert "```python\ny\n```" in out
 
 
 def test_live_cell_code_survives_markdown_with_blank_lines():
     html = render("---\ntitle: x\n---\n\n<details markdown=\"1\">\n<summary>解答</summary>\n\n```python run\na = 1\n\n\nprint(a < 2)\n```\n\n</details>\n")
-    assert "a = 1\n\n\nprint(a &lt; 2)</pre>" in html
+    assert "a = 1&#10;&#10;&#10;print(a &lt; 2)</pre>" in html
 
 
 def test_pdf_link_only_when_built(tmp_path):

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 # An opening fence: up to 3 spaces, 3+ backticks or tildes, then the info string.
 FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
 
-RUN_OPTIONS = ("autorun", "expect-error", "timeout")
+RUN_OPTIONS = ("autorun", "expect-error", "live-only", "timeout", "output")
+LAYOUTS = ("side", "below")  # output=…: where a deck shows the output, beside or under the code
 
 
 @dataclass
@@ -27,6 +28,10 @@ class Cell:
     @property
     def expect_error(self) -> bool:
         return "expect-error" in self.options
+
+    @property
+    def live_only(self) -> bool:
+        return "live-only" in self.options
 
     @property
     def timeout(self) -> float | None:
@@ -58,6 +63,8 @@ def parse_info(info: str, line: int) -> dict[str, str] | None:
                     raise ValueError
             except ValueError:
                 raise CellOptionError(line, f"timeout needs a positive number of seconds, got {word!r}") from None
+        if name == "output" and value not in LAYOUTS:
+            raise CellOptionError(line, f"output must be one of {', '.join(LAYOUTS)}, got {word!r}")
         options[name] = value
     return options
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .cells import CellOptionError, iter_fences, parse_info
+from .cells import Cell, CellOptionError, find_cells, iter_fences, parse_info
 from .directives import parse_directives
 from .errors import BuildError
 
@@ -97,6 +97,11 @@ class Deck:
         if self.lecture is not None:
             return "講義"
         return str(self.meta.get("section") or "補足資料")
+
+    @property
+    def cells(self) -> list[Cell]:
+        """The live cells, numbered from 1, with their lines in the deck's file."""
+        return find_cells(self.text)
 
     @property
     def modules(self) -> list[str]:

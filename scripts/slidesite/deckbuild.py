@@ -16,14 +16,16 @@ from pathlib import Path, PurePosixPath
 from . import themes
 from .deck import Deck, read_deck
 from .errors import BuildError
+from .execute import OutputStore, PageCells, PageOutputs
 from .files import mirror, place, sha256_of
-from .livecode_fence import modules_html, transform_cells
+from .livecode_fence import Frozen, modules_html, transform_cells
 from .marp import MARP_CONFIG, run_marp
 from .textbook import PageLinks, convert
 
 # Bump when the compiled output changes for the same inputs.
-BUILD_FORMAT = "3"
+BUILD_FORMAT = "4"
 SITE_ASSETS_FROM_DECK = "../../assets"
+OUTPUTS_URL = "assets/outputs/"  # build-time figures, relative to the site root
 
 
 @dataclass
@@ -97,6 +99,7 @@ class DeckPlan:
     keys: dict[str, str]  # deck name → cache key
     manifest: dict[str, str]  # what the cache holds: deck name (and "<name>.pdf") → key
     stale: list[Deck]
+    outputs: dict[Path, PageOutputs]  # build-time cell outputs by deck path
 
     def built(self) -> list[BuiltDeck]:
         """The decks as compile_decks(pdf=False) returns them, known before it runs."""
@@ -108,16 +111,27 @@ class DeckPlan:
         ]
 
 
-def plan_decks(root: Path, head_tags: Callable[[Deck], str]) -> DeckPlan:
-    """Read and check every deck (BuildError on bad input) and compare it with the cache."""
-    slides_dir, cache = root / "slides", root / ".cache" / "build"
-    decks = nav_order(load_decks(slides_dir))
+def read_decks(root: Path) -> list[Deck]:
+    """Every deck under slides/, checked (BuildError on bad input), in nav order."""
+    return nav_order(load_decks(root / "slides"))
+
+
+def deck_cells(deck: Deck) -> PageCells:
+    """A deck's cells and the modules they may import, for the build-time run."""
+    return PageCells(deck.path, deck.cells, [deck.path.parent / m for m in deck.modules])
+
+
+def plan_decks(
+    root: Path, decks: list[Deck], head_tags: Callable[[Deck], str], outputs: dict[Path, PageOutputs]
+) -> DeckPlan:
+    """Compare every deck (with its cells' outputs) with the cache."""
+    cache = root / ".cache" / "build"
     manifest_path = cache / "manifest.json"
     manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     theme_files = themes.theme_files()
-    keys = {d.name: _deck_key(d, theme_files, head_tags(d)) for d in decks}
+    keys = {d.name: _deck_key(d, theme_files, head_tags(d), outputs.get(d.path)) for d in decks}
     stale = [d for d in decks if manifest.get(d.name) != keys[d.name] or not (cache / "decks" / d.name).exists()]
-    return DeckPlan(cache, decks, keys, manifest, stale)
+    return DeckPlan(cache, decks, keys, manifest, stale, outputs)
 
 
 def compile_decks(
@@ -132,7 +146,7 @@ def compile_decks(
     cache, decks, keys, manifest = plan.cache, plan.decks, plan.keys, dict(plan.manifest)
     if plan.stale:
         log(f"marp: compiling {len(plan.stale)} deck(s): {', '.join(d.name for d in plan.stale)}")
-        _compile(root, cache, plan.stale, head_tags)
+        _compile(root, cache, plan.stale, head_tags, plan.outputs)
         for d in plan.stale:
             manifest[d.name] = keys[d.name]
             manifest.pop(f"{d.name}.pdf", None)
@@ -140,7 +154,7 @@ def compile_decks(
         want = [d for d in decks if manifest.get(f"{d.name}.pdf") != keys[d.name]]
         if want:
             log(f"marp: exporting {len(want)} PDF(s)")
-            _export_pdfs(root, cache, want)
+            _export_pdfs(root, cache, want, plan.outputs)
             for d in want:
                 manifest[f"{d.name}.pdf"] = keys[d.name]
     cache.mkdir(parents=True, exist_ok=True)
@@ -151,26 +165,36 @@ def compile_decks(
     ]
 
 
-def _deck_key(deck: Deck, theme_files: list[Path], tags: str) -> str:
+def _deck_key(deck: Deck, theme_files: list[Path], tags: str, outputs: PageOutputs | None) -> str:
     refs = [deck.path.parent / r.rel for r in deck.refs]
-    return sha256_of(BUILD_FORMAT, deck.text, tags, MARP_CONFIG, *theme_files, *refs)
+    cell_css = themes.CELL_OUTPUT_CSS
+    frozen = outputs.key if outputs else "-"
+    return sha256_of(BUILD_FORMAT, deck.text, tags, MARP_CONFIG, frozen, cell_css, *theme_files, *refs)
 
 
-def _stage_sources(cache: Path, decks: list[Deck], name: str) -> Path:
+def _stage_sources(
+    cache: Path, decks: list[Deck], name: str, outputs: dict[Path, PageOutputs], figures_url: str
+) -> Path:
     """Write each deck's Marp input (live cells turned into HTML) with its files beside it."""
     src = cache / name
     shutil.rmtree(src, ignore_errors=True)
+    figures_dir = OutputStore(cache.parent.parent).figures
     for deck in decks:
         folder = src / deck.name
         folder.mkdir(parents=True)
-        (folder / "index.md").write_text(transform_cells(deck.text), encoding="utf-8")
+        found = outputs.get(deck.path)
+        frozen = Frozen(found, figures_url, figures_dir) if found else None
+        markdown = transform_cells(deck.text, frozen, slides=True) + themes.cell_output_style()
+        (folder / "index.md").write_text(markdown, encoding="utf-8")
         for ref in deck.refs:
             place(deck.path.parent / ref.rel, folder / ref.rel)
     return src
 
 
-def _compile(root: Path, cache: Path, decks: list[Deck], head_tags: Callable[[Deck], str]) -> None:
-    src = _stage_sources(cache, decks, "src-html")
+def _compile(
+    root: Path, cache: Path, decks: list[Deck], head_tags: Callable[[Deck], str], outputs: dict[Path, PageOutputs]
+) -> None:
+    src = _stage_sources(cache, decks, "src-html", outputs, f"{SITE_ASSETS_FROM_DECK}/outputs/")
     out = cache / "out-html"
     shutil.rmtree(out, ignore_errors=True)
     theme_css = themes.themes_for_marp(cache / "themes-html", SITE_ASSETS_FROM_DECK + "/fonts")
@@ -192,8 +216,9 @@ def _compile(root: Path, cache: Path, decks: list[Deck], head_tags: Callable[[De
     shutil.rmtree(out, ignore_errors=True)
 
 
-def _export_pdfs(root: Path, cache: Path, decks: list[Deck]) -> None:
-    src = _stage_sources(cache, decks, "src-pdf")
+def _export_pdfs(root: Path, cache: Path, decks: list[Deck], outputs: dict[Path, PageOutputs]) -> None:
+    figures_url = OutputStore(root).figures.resolve().as_uri() + "/"
+    src = _stage_sources(cache, decks, "src-pdf", outputs, figures_url)
     out = cache / "out-pdf"
     shutil.rmtree(out, ignore_errors=True)
     fonts_site = cache / "pdf-site"

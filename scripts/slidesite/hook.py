@@ -18,14 +18,23 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import livecode_assets, marp, themes
-from .cells import CellOptionError
+from .cells import CellOptionError, find_cells
 from .deck import Deck
-from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, plan_decks
+from .deckbuild import (
+    OUTPUTS_URL,
+    SITE_ASSETS_FROM_DECK,
+    BuiltDeck,
+    compile_decks,
+    deck_cells,
+    plan_decks,
+    read_decks,
+)
 from .dev_server import cache_unchanging_files, poll_often
 from .errors import BuildError, SetupError
-from .files import mirror
+from .execute import OutputStore, PageCells, PageOutputs, execute
+from .files import mirror, place
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
-from .livecode_fence import modules_html, transform_cells
+from .livecode_fence import Frozen, modules_html, transform_cells
 from .options import Options, from_mkdocs
 from .page_cache import use_cached_pages
 from .search_cache import use_cached_search
@@ -46,6 +55,7 @@ class State:
     error: str | None = None  # a bad edit during `serve`, shown on every page until fixed
     compiling: Future[list[BuiltDeck]] | None = None  # `serve`: marp-cli at work while pages render
     written: list[str] = []  # pages written so far, for a banner added after the fact
+    outputs: dict[str, PageOutputs] = {}  # build-time cell outputs by page src_uri
     # Kept across `serve` rebuilds on purpose: a bad edit keeps the last good decks online.
     serving: bool = False
     last_good: list[BuiltDeck] | None = None
@@ -66,7 +76,7 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[.
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    State.options, State.decks, State.error, State.written = None, [], None, []
+    State.options, State.decks, State.error, State.written, State.outputs = None, [], None, [], {}
     try:
         State.options = from_mkdocs(Path(config.config_file_path), config.extra)
     except BuildError as err:
@@ -89,7 +99,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if State.compiling is not None:  # left by a rebuild that failed half-way; its outcome is stale
             wait([State.compiling])
             State.compiling = None
-        plan = plan_decks(options.root, deck_tags)
+        decks = read_decks(options.root)
+        pages = _pages_with_cells(files)
+        outputs = execute([deck_cells(d) for d in decks] + list(pages.values()), options.root, log.info,
+                          keep_warm=State.serving)
+        State.outputs = {uri: outputs[page.source] for uri, page in pages.items()}
+        State.outputs.update({f"lectures/{d.name}.md": outputs[d.path] for d in decks})
+        plan = plan_decks(options.root, decks, deck_tags, outputs)
         if State.serving and not options.pdf:
             # marp-cli runs in its own process: let it compile while MkDocs renders; on_post_build waits.
             State.compiling = _compiler.submit(
@@ -119,8 +135,13 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     markdown = markdown.replace(LECTURE_LIST_MARKER, lecture_table(State.decks, page.file.src_uri))
+    found = State.outputs.get(page.file.src_uri)
+    frozen = None
+    if found is not None:
+        figures_url = get_relative_url(OUTPUTS_URL, page.file.url)
+        frozen = Frozen(found, figures_url.rstrip("/") + "/", OutputStore(_options().root).figures)
     try:
-        return transform_cells(markdown)
+        return transform_cells(markdown, frozen)
     except CellOptionError as err:
         # Front matter is already stripped here, so the line is counted from the body.
         message = f"docs/{page.file.src_uri}: {err} (line {err.line} of the page body)"
@@ -155,12 +176,36 @@ def on_post_build(config: MkDocsConfig) -> None:
         for built in State.decks:
             mirror(built.folder, site / "slides" / built.deck.name)
         install_site_assets(options.root, site)
+        _install_figures(OutputStore(options.root).figures, site / OUTPUTS_URL)
         themes.install_fonts(site)
         livecode_assets.install_runtime(
             site, pyodide_url=options.pyodide_url, packages_from=options.pyodide_packages_from
         )
     except (BuildError, SetupError, livecode_assets.RuntimeAssetError) as err:
         raise PluginError(str(err)) from None
+
+
+def _pages_with_cells(files: Files) -> dict[str, PageCells]:
+    """The hand-written pages that have live cells, by src_uri."""
+    pages = {}
+    for file in files.documentation_pages():
+        if file.generated_by or not file.abs_src_path:
+            continue
+        path = Path(file.abs_src_path)
+        try:
+            cells = find_cells(path.read_text(encoding="utf-8"))
+        except CellOptionError as err:
+            raise BuildError(path, str(err), err.line) from None
+        if cells:
+            pages[file.src_uri] = PageCells(path, cells)
+    return pages
+
+
+def _install_figures(store: Path, target: Path) -> None:
+    """Place every figure a page of this build shows (and only those) into the site."""
+    names = {name for outputs in State.outputs.values() for result in outputs.results for name in result.figures}
+    for name in sorted(names):
+        place(store / name, target / name)
 
 
 def _wait_for_decks() -> None:

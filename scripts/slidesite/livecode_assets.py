@@ -375,6 +375,11 @@ def _font_dir() -> Path:
 # ------------------------------------------------------------------ public API
 
 
+def figure_font_path() -> Path:
+    """The Japanese font figures use, in the browser and in the build's cell runs alike."""
+    return _font_dir() / FONT_FILE
+
+
 def install_runtime(site_dir: Path, *, pyodide_url: str | None = None, packages_from: str | None = None) -> None:
     """Write site_dir/assets/livecode/ and (self-hosted, the default) site_dir/assets/pyodide/.
 

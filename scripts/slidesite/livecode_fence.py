@@ -1,28 +1,51 @@
 """Turn ```python run fences into the raw-HTML blocks the cell runtime upgrades.
 
-One transform for decks (before marp-cli) and pages (before Python-Markdown):
-a `<pre>` HTML block ends only at `</pre>`, so blank lines in the code survive both parsers.
+One transform for decks (before marp-cli) and pages (before Python-Markdown).
 """
 
 from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
 from .cells import iter_fences, parse_info
+from .execute import PageOutputs
+from .output_html import frozen_html, one_line
 
 
-def cell_html(code: str, index: int, options: dict[str, str]) -> str:
+@dataclass(frozen=True)
+class Frozen:
+    """A page's build-time outputs and where its figures are, as seen from the page."""
+
+    outputs: PageOutputs
+    figures_url: str  # ends with "/"
+    figures_dir: Path
+
+
+def cell_html(code: str, index: int, options: dict[str, str], output: str = "", layout: str = "below") -> str:
+    """A cell as one line of HTML: its code in a `<pre>`, then its build-time output (if any).
+
+    One line, because a blank line ends an HTML block in both Markdown parsers (markdown-it
+    for decks, Python-Markdown for pages): what follows would be read as Markdown.
+    """
     words = " ".join(f"{k}={v}" if v else k for k, v in options.items())
     attrs = f' data-cell="{index}"'
     if words:
         attrs += f' data-options="{html.escape(words)}"'
     # Escape quotes too: the code sits in an HTML element and must never become markup.
-    return f'<pre class="livecode-source"{attrs}>{html.escape(code)}</pre>'
+    pre = f'<pre class="livecode-source"{attrs}>{one_line(code)}</pre>'
+    return f'<div class="livecode-cell" data-layout="{layout}">{pre}{output}</div>'
 
 
-def transform_cells(markdown: str) -> str:
-    """Replace every live-cell fence; leave all other text untouched."""
+def transform_cells(markdown: str, frozen: Frozen | None = None, *, slides: bool = False) -> str:
+    """Replace every live-cell fence with its HTML (and build-time output); leave other text untouched.
+
+    slides: a deck, where a cell with a figure puts code and output side by side unless it
+    says `output=below` (a page has the room to keep them one under the other).
+    """
+    outputs = frozen.outputs.copy() if frozen else None
     lines = markdown.split("\n")
     out: list[str] = []
     done = 0
@@ -34,7 +57,12 @@ def transform_cells(markdown: str) -> str:
         count += 1
         out.extend(lines[done : fence.start])
         indent = len(lines[fence.start]) - len(lines[fence.start].lstrip(" "))
-        out.append(" " * indent + cell_html(fence.body, count, options))
+        result = outputs.take(fence.body) if outputs is not None else None
+        output = frozen_html(count, result, frozen.figures_url, frozen.figures_dir) if result and frozen else ""
+        layout = options.get("output") or ("side" if slides and result and result.figures else "below")
+        if not slides:
+            layout = "below"
+        out.append(" " * indent + cell_html(fence.body, count, options, output, layout))
         done = fence.end
     out.extend(lines[done:])
     return "\n".join(out)

@@ -1,62 +1,54 @@
-"""Run the live cells of Markdown files in CPython, in order, one namespace per file.
+"""Run the live cells of Markdown files in CPython, as the build does, and report failures.
 
-A quick check for authors (`python -m slidesite.run_cells slides/01-learning.md`);
-the browser tests run the same cells in Pyodide.
+A quick check for authors (`python -m slidesite.run_cells slides/01-learning.md`, `-v` prints
+every output). It uses the build's executor (`slidesite.execute`): the browser's runner in a
+process of its own, so the output is what the page shows before anyone presses Run.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import sys
-import traceback
-import warnings
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cells import Cell, find_cells
 from .deck import module_list, split_front_matter
+from .execute import CellOutput, PageCells, run_page
 
 
 @dataclass
 class CellRun:
     cell: Cell
-    output: str  # stdout and stderr, interleaved
-    error: str | None  # the traceback, when the cell raised
+    result: CellOutput
+
+    @property
+    def output(self) -> str:
+        """What the cell printed and its value (stdout, stderr, result, notices), in order."""
+        return "".join(o.text for o in self.result.outputs if o.kind not in ("image", "error"))
+
+    @property
+    def error(self) -> str | None:
+        """The traceback, when the cell raised."""
+        errors = "".join(o.text for o in self.result.outputs if o.kind == "error")
+        return errors or None
+
+
+def page_cells(path: Path) -> PageCells:
+    """A file's cells and the modules its front matter lists."""
+    text = path.read_text(encoding="utf-8")
+    meta, _ = split_front_matter(text, path)
+    return PageCells(path, find_cells(text), [path.parent / m for m in module_list(meta)])
 
 
 def run_cells(path: Path) -> Iterator[CellRun]:
-    """Run every live cell of one file in order, in one namespace, as the browser runtime would."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    namespace: dict[str, object] = {"__name__": "__main__"}
-    text = path.read_text(encoding="utf-8")
-    meta, _ = split_front_matter(text, path)
-    modules = module_list(meta)
-    # The browser runtime writes a deck's modules into the worker's working folder.
-    folders = list(dict.fromkeys(str((path.parent / m).parent) for m in modules)) or [str(path.parent)]
-    sys.path[:0] = folders
-    try:
-        for cell in find_cells(text):
-            out = io.StringIO()
-            try:
-                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), warnings.catch_warnings():
-                    # The browser runtime ships a Japanese font; CPython's matplotlib may lack one.
-                    warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
-                    exec(compile(cell.code, f"<{path.name}, cell {cell.index}>", "exec"), namespace)
-                error = None
-            except BaseException:  # noqa: BLE001 - report anything a cell raises
-                error = traceback.format_exc(limit=-3)
-            finally:
-                with contextlib.suppress(ImportError):
-                    import matplotlib.pyplot as plt
-
-                    plt.close("all")
-            yield CellRun(cell, out.getvalue(), error)
-    finally:
-        for folder in folders:
-            sys.path.remove(folder)
+    """Run every live cell of one file in order, in one namespace, as the build and the browser do."""
+    page = page_cells(path)
+    with tempfile.TemporaryDirectory(prefix="run-cells-") as figures:
+        results = run_page(page, Path(figures), check=False)
+    for cell, result in zip(page.cells, results, strict=True):
+        yield CellRun(cell, result)
 
 
 def run_file(path: Path, verbose: bool = False) -> list[str]:
@@ -66,6 +58,8 @@ def run_file(path: Path, verbose: bool = False) -> list[str]:
         cell = run.cell
         if verbose:
             print(f"--- {path}:{cell.line} (cell {cell.index})\n{run.output}{run.error or ''}")
+        if cell.live_only:
+            continue
         if run.error and not cell.expect_error:
             failures.append(f"{path}:{cell.line}: cell {cell.index} failed\n{run.error}")
         if cell.expect_error and not run.error:

@@ -11,6 +11,8 @@ from .files import place
 ROOT = Path(__file__).resolve().parents[2]
 THEME_DIR: Path = ROOT / "theme"
 SITE_CSS_DIR: Path = THEME_DIR / "site"
+# How build-time cell outputs look before the runtime takes over (or without it: PDF, no JS).
+CELL_OUTPUT_CSS: Path = SITE_CSS_DIR / "cell-output.css"
 FONTSOURCE_DIR: Path = ROOT / "node_modules" / "@fontsource"
 
 # Theme CSS refers to fonts through this base: right for site/slides/<deck>/index.html.
@@ -66,6 +68,12 @@ def themes_for_marp(out_dir: Path, fonts_url: str) -> list[Path]:
         _write_if_changed(target, css)
         written.append(target)
     return written
+
+
+def cell_output_style() -> str:
+    """CELL_OUTPUT_CSS as a deck-wide <style> block, appended to a deck's Markdown for marp-cli."""
+    css = CELL_OUTPUT_CSS.read_text(encoding="utf-8")
+    return f"\n\n<style>\n{css.strip()}\n</style>\n"
 
 
 def install_fonts(site_dir: Path) -> None:

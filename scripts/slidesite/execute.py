@@ -1,0 +1,306 @@
+"""Run every page's live cells at build time and keep their outputs (text, figures, tracebacks).
+
+Each page runs in its own process forked from a server that has numpy, matplotlib and the
+browser's runner (`livecode_runner`) loaded, two pages at a time. A page's outputs are kept
+in `.cache/build/outputs/` under a key of its cells, the modules they import, the runner and
+the package versions, and reused while that key holds. A cell that raises (unless marked
+`expect-error`), asks for input() or runs past its limit stops the build with `file:line`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from . import cell_worker
+from .cell_worker import CellJob, PageJob
+from .cells import Cell
+from .errors import BuildError
+from .files import sha256_of
+
+# Bump when what is stored for the same inputs changes.
+OUTPUTS_FORMAT = "1"
+DEFAULT_LIMIT = 30.0  # seconds a cell may run at build unless it says timeout=N
+PARALLEL_PAGES = 2
+# What makes an output differ besides the cells themselves.
+PINNED = ("numpy", "matplotlib", "pillow")
+HINT = "mark the cell `live-only` to skip it at build, or `expect-error` if the error is the lesson"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One piece of a cell's output, in the order it came."""
+
+    kind: str  # stdout | stderr | result | error | notice | image
+    text: str  # for an image: the file name in the figure store
+
+
+@dataclass
+class CellOutput:
+    status: str  # ok | error | interrupted | live-only
+    outputs: list[Output] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """Everything printed, as the reader reads it (figures left out)."""
+        return "".join(o.text for o in self.outputs if o.kind != "image")
+
+    @property
+    def figures(self) -> list[str]:
+        return [o.text for o in self.outputs if o.kind == "image"]
+
+
+@dataclass
+class PageCells:
+    """The live cells of one deck or page, in order, and the module files they may import."""
+
+    source: Path  # for error messages
+    cells: list[Cell]
+    modules: list[Path] = field(default_factory=list)
+    line_offset: int = 0  # lines above the text the cells were found in (stripped front matter)
+
+
+class PageOutputs:
+    """A page's cell outputs, looked up by cell: by code, in order of appearance."""
+
+    def __init__(self, cells: list[Cell], results: list[CellOutput], key: str = "") -> None:
+        self.key = key  # the cache key: equal keys, equal outputs
+        self._by_code: dict[str, list[CellOutput]] = {}
+        for cell, result in zip(cells, results, strict=True):
+            self._by_code.setdefault(cell.code, []).append(result)
+        self.results = results
+
+    def take(self, code: str) -> CellOutput | None:
+        """The output of the next cell with this code (a page may repeat a cell)."""
+        queue = self._by_code.get(code)
+        return queue.pop(0) if queue else None
+
+    def copy(self) -> PageOutputs:
+        clone = PageOutputs([], [], self.key)
+        clone._by_code = {k: list(v) for k, v in self._by_code.items()}
+        clone.results = self.results
+        return clone
+
+
+class OutputStore:
+    """`.cache/build/outputs/`: one JSON file per page key, figures by content hash."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / ".cache" / "build" / "outputs"
+        self.figures = self.folder / "figures"
+
+    def load(self, key: str) -> list[CellOutput] | None:
+        path = self.folder / f"{key}.json"
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        results = [CellOutput(c["status"], [Output(*o) for o in c["outputs"]]) for c in data]
+        if any(not (self.figures / f).exists() for r in results for f in r.figures):
+            return None
+        return results
+
+    def save(self, key: str, results: list[CellOutput]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = [{"status": r.status, "outputs": [[o.kind, o.text] for o in r.outputs]} for r in results]
+        tmp = self.folder / f"{key}.json.tmp"
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.folder / f"{key}.json")
+
+
+def page_key(page: PageCells) -> str:
+    """What the outputs depend on: cells and their options, modules, runner, versions."""
+    runner = sorted(cell_worker.RUNTIME_PY.glob("*.py"))
+    versions = [f"{name}=={version(name)}" for name in PINNED] + [sys.version]
+    cells = [f"{c.code}\0{sorted(c.options.items())}" for c in page.cells]
+    return sha256_of(OUTPUTS_FORMAT, *versions, *cells, *runner, Path(cell_worker.__file__), *page.modules)
+
+
+def execute(
+    pages: Iterable[PageCells], root: Path, log: Callable[[str], None] = print, *, keep_warm: bool = False
+) -> dict[Path, PageOutputs]:
+    """Outputs of every page's cells, from the cache or by running them; BuildError on a bad cell.
+
+    keep_warm: leave a cell process started for the next call (`serve`, where an edit comes next).
+    """
+    store = OutputStore(root)
+    done: dict[Path, PageOutputs] = {}
+    stale: list[tuple[PageCells, str]] = []
+    for page in pages:
+        key = page_key(page)
+        cached = store.load(key)
+        if cached is not None and len(cached) == len(page.cells):
+            done[page.source] = PageOutputs(page.cells, cached, key)
+        else:
+            stale.append((page, key))
+    if not stale:
+        return done
+    log(f"cells: running {len(stale)} page(s): {', '.join(p.source.name for p, _ in stale)}")
+    try:
+        with ThreadPoolExecutor(max_workers=PARALLEL_PAGES) as pool:
+            runs = [pool.submit(run_page, page, store.figures) for page, _ in stale]
+            errors = [run.exception() for run in runs]
+    finally:
+        if not keep_warm:
+            WARM.close()
+    for error in errors:
+        if error is not None:
+            raise error
+    for (page, key), run in zip(stale, runs, strict=True):
+        results = run.result()
+        store.save(key, results)
+        done[page.source] = PageOutputs(page.cells, results, key)
+    return done
+
+
+def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[CellOutput]:
+    """Run one page's cells in a process of its own; the first bad cell raises BuildError if check."""
+    job = PageJob(
+        tuple(CellJob(c.index, c.code, c.live_only) for c in page.cells),
+        tuple((m.name, str(m.resolve())) for m in page.modules),
+        str(figures),
+    )
+    results = {c.index: CellOutput("live-only") for c in page.cells if c.live_only}
+    by_index = {c.index: c for c in page.cells}
+    worker = WARM.take()
+    running: Cell | None = None
+    try:
+        worker.conn.send(job)
+        while True:
+            limit = (running.timeout or DEFAULT_LIMIT) if running else STARTUP_LIMIT
+            message = worker.receive(limit)
+            if message is None and running is not None:
+                raise _cell_error(page, running, f"ran past its {limit:g} s limit at build ({HINT}; or raise "
+                                  "the limit with timeout=N)")
+            if message is None or message == "gone":
+                cell = running or page.cells[0]
+                raise _cell_error(page, cell, f"ended the Python process it ran in{worker.last_words()}")
+            if message[0] == "start":
+                running = by_index[message[1]]
+            elif message[0] == "done":
+                _, index, status, outputs, asked_input = message
+                result = CellOutput(status, [Output(k, t) for k, t in outputs])
+                if check:
+                    _check(page, by_index[index], result, asked_input)
+                results[index] = result
+                running = None
+            elif message[0] == "end":
+                break
+    finally:
+        worker.close()
+    return [results[c.index] for c in page.cells]
+
+
+class CellProcess:
+    """One `python -m slidesite.cell_worker`, talked to over a socket pair."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        self.stderr = tempfile.TemporaryFile()
+        env = dict(os.environ)
+        package_parent = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "slidesite.cell_worker", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=self.stderr, env=env,
+        )
+        theirs.close()
+        self.conn = Connection(ours.detach())
+        self.ready = False
+
+    def receive(self, limit: float) -> tuple[Any, ...] | str | None:
+        """The next message; None when limit seconds pass, "gone" when the process ended."""
+        if not self.ready:
+            if not self.conn.poll(STARTUP_LIMIT):
+                return "gone"
+            try:
+                self.conn.recv()
+            except (EOFError, OSError):
+                return "gone"
+            self.ready = True
+        if not self.conn.poll(limit):
+            return None
+        try:
+            message: tuple[Any, ...] = self.conn.recv()
+        except (EOFError, OSError):
+            return "gone"
+        return message
+
+    def last_words(self) -> str:
+        """The end of what the process wrote to stderr, for an error message."""
+        self.process.wait(timeout=5)
+        self.stderr.seek(0)
+        tail = self.stderr.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+        return f" (exit code {self.process.returncode}{': ' + tail[0] if tail else ''})"
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.conn.close()
+        self.stderr.close()
+
+
+class WarmProcesses:
+    """Cell processes started ahead of need, so a page waits for a fork and imports only rarely."""
+
+    def __init__(self, spares: int) -> None:
+        self.spares = spares
+        self.ready: list[CellProcess] = []
+        self.lock = threading.Lock()
+        atexit.register(self.close)
+
+    def take(self) -> CellProcess:
+        with self.lock:
+            process = self.ready.pop(0) if self.ready else CellProcess()
+            while len(self.ready) < self.spares:
+                self.ready.append(CellProcess())
+        return process
+
+    def close(self) -> None:
+        with self.lock:
+            for process in self.ready:
+                process.close()
+            self.ready = []
+
+
+STARTUP_LIMIT = 120.0  # seconds for a fresh process to import numpy and matplotlib
+WARM = WarmProcesses(spares=1)
+
+
+def _check(page: PageCells, cell: Cell, result: CellOutput, asked_input: bool) -> None:
+    if asked_input:
+        raise _cell_error(page, cell, "calls input(), which has no one to answer at build (mark the cell "
+                          "`live-only`, or put the value in a variable)")
+    if cell.expect_error:
+        if result.status != "error":
+            raise _cell_error(page, cell, "is marked expect-error but ran without an error")
+        return
+    if result.status != "ok":
+        raise _cell_error(page, cell, f"raised {_last_error_line(result)} ({HINT})")
+
+
+def _last_error_line(result: CellOutput) -> str:
+    errors = [o.text for o in result.outputs if o.kind == "error"]
+    lines = [line for line in "".join(errors).strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "an error"
+
+
+def _cell_error(page: PageCells, cell: Cell, what: str) -> BuildError:
+    first = next((line.strip() for line in cell.code.splitlines() if line.strip()), "")
+    if len(first) > 60:
+        first = first[:57] + "…"
+    return BuildError(page.source, f"cell {cell.index} (`{first}`) {what}", cell.line + page.line_offset)
