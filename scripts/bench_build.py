@@ -64,10 +64,21 @@ def bench_builds(runs: int) -> dict[str, float]:
             shutil.rmtree(project / "site", ignore_errors=True)
             return timed(lambda: build(project))
 
+        def cells_cached() -> float:
+            # Everything but the cells' outputs rebuilt: what running the cells adds to `full`.
+            for item in (project / ".cache" / "build").iterdir():
+                if item.name != "outputs":
+                    shutil.rmtree(item) if item.is_dir() else item.unlink()
+            shutil.rmtree(project / "site", ignore_errors=True)
+            return timed(lambda: build(project))
+
         full_median, _ = median_of(runs, full)
+        cached_median, _ = median_of(runs, cells_cached)
         build(project)
         again_median, _ = median_of(runs, lambda: timed(lambda: build(project)))
-    return {"full build": full_median, "no-change rebuild": again_median}
+    return {"full build, empty cache (cells run)": full_median,
+            "full build, cell outputs cached": cached_median,
+            "no-change rebuild": again_median}
 
 
 def bench_marp(runs: int) -> dict[str, float]:
@@ -77,13 +88,13 @@ def bench_marp(runs: int) -> dict[str, float]:
         theme_css = themes.themes_for_marp(cache / "themes", "../../assets/fonts")
 
         def batch() -> float:
-            src = _stage_sources(cache, decks, "src")
+            src = _stage_sources(cache, decks, "src", {}, "")
             return timed(lambda: run_marp(ROOT, src, cache / "out", theme_css))
 
         def one_by_one() -> float:
             total = 0.0
             for deck in decks:
-                src = _stage_sources(cache, [deck], "src")
+                src = _stage_sources(cache, [deck], "src", {}, "")
                 total += timed(lambda src=src: run_marp(ROOT, src, cache / "out", theme_css))
             return total
 
@@ -150,6 +161,19 @@ def bench_serve(runs: int) -> dict[str, float]:
                     "deck window": f"http://127.0.0.1:{port}/slides/{deck.stem}/",
                     "textbook page": f"http://127.0.0.1:{port}/lectures/{deck.stem}/",  # deck in an iframe
                 }
+                edits = {name: lambda marker: deck.write_text(
+                    original + f"\n---\n\n<!-- _header: {marker} -->\n\n{marker}\n", encoding="utf-8")
+                    for name in targets}
+                # One cell of a deck whose cells run in well under a second prints something new.
+                small = project / "slides" / "00-overview.md"
+                small_text = small.read_text(encoding="utf-8")
+                targets["textbook page, one cell edited"] = f"http://127.0.0.1:{port}/lectures/{small.stem}/"
+
+                def edit_cell(marker: str) -> None:  # the marker is in the cell's output only, not in its code
+                    cell = f"```python run\nprint('{marker[:3]}' + '{marker[3:]}')\n"
+                    small.write_text(small_text.replace("```python run\n", cell, 1), encoding="utf-8")
+
+                edits["textbook page, one cell edited"] = edit_cell
                 for name, target in targets.items():
                     context = browser.new_context()
                     context.add_init_script(FRAME_PROBE)
@@ -162,8 +186,7 @@ def bench_serve(runs: int) -> dict[str, float]:
                         page.wait_for_load_state()  # a save seen twice reloads the page twice
                         page.evaluate("m => sessionStorage.setItem('bench-marker', m)", marker)
                         saved_ms, started = time.time() * 1000, time.perf_counter()
-                        deck.write_text(original + f"\n---\n\n<!-- _header: {marker} -->\n\n{marker}\n",
-                                        encoding="utf-8")
+                        edits[name](marker)
                         shown = f"() => !!document.body && document.body.textContent.includes('{marker}')"
                         page.wait_for_function(shown, timeout=60000)
                         scripted[name].append(time.perf_counter() - started)

@@ -59,6 +59,7 @@ class State:
     # Kept across `serve` rebuilds on purpose: a bad edit keeps the last good decks online.
     serving: bool = False
     last_good: list[BuiltDeck] | None = None
+    last_outputs: dict[str, PageOutputs] = {}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -105,6 +106,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                           keep_warm=State.serving)
         State.outputs = {uri: outputs[page.source] for uri, page in pages.items()}
         State.outputs.update({f"lectures/{d.name}.md": outputs[d.path] for d in decks})
+        State.last_outputs = State.outputs
         plan = plan_decks(options.root, decks, deck_tags, outputs)
         if State.serving and not options.pdf:
             # marp-cli runs in its own process: let it compile while MkDocs renders; on_post_build waits.
@@ -221,6 +223,7 @@ def _fall_back_to_last_good(err: BuildError | SetupError) -> None:
         raise PluginError(str(err)) from None
     log.error(f"{err} (still serving the last good build)")
     State.error, State.decks = str(err), State.last_good
+    State.outputs = State.outputs or State.last_outputs
 
 
 def _with_banner(output: str, error: str) -> str:
