@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import html
 import http.server
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,11 +12,9 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
+from slidesite.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from slidesite.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - needs the sys.path line above
 
 LOCAL_HOSTS = {"127.0.0.1"}
 
@@ -127,7 +124,7 @@ def runtime_assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from slidesite.livecode_assets import install_runtime
 
     site = tmp_path_factory.mktemp("livecode-site")
-    install_runtime(site)
+    install_runtime(site, node_modules=ROOT / "node_modules")
     return site
 
 

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
-
-import numpy as np
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slides" / "py"))
 
 import matplotlib
+import numpy as np
+import pytest
 
 matplotlib.use("Agg")
 

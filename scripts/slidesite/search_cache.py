@@ -16,25 +16,27 @@ from mkdocs.structure.pages import Page
 from .files import sha256_of
 from .memo import BuildMemo
 
-_entries: BuildMemo[list[dict[str, Any]]] = BuildMemo()
-
 
 class CachingSearchIndex(SearchIndex):
+    memo: BuildMemo[list[dict[str, Any]]]
+
     def add_entry_from_context(self, page: Page) -> None:
         key = sha256_of(page.url, str(page.title), json.dumps(page.meta, sort_keys=True, default=str),
                         str(page.toc), page.content or "")
-        cached = _entries.get(key)
+        cached = self.memo.get(key)
         if cached is None:
             start = len(self.entries)
             super().add_entry_from_context(page)
-            _entries.put(key, [dict(e) for e in self.entries[start:]])
+            self.memo.put(key, [dict(e) for e in self.entries[start:]])
         else:
             self.entries.extend(dict(e) for e in cached)
 
 
-def use_cached_search(config: MkDocsConfig) -> None:
+def use_cached_search(config: MkDocsConfig, memo: BuildMemo[list[dict[str, Any]]]) -> None:
     """Call from on_config, after the search plugin's own on_config made its index."""
-    _entries.next_build()
+    memo.next_build()
     for plugin in config.plugins.values():
         if isinstance(plugin, SearchPlugin) and type(getattr(plugin, "search_index", None)) is SearchIndex:
-            plugin.search_index = CachingSearchIndex(**plugin.config)
+            index = CachingSearchIndex(**plugin.config)
+            index.memo = memo
+            plugin.search_index = index

@@ -7,11 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .files import place
-
-ROOT = Path(__file__).resolve().parents[2]
-THEME_DIR: Path = ROOT / "theme"
-SITE_CSS_DIR: Path = THEME_DIR / "site"
-FONTSOURCE_DIR: Path = ROOT / "node_modules" / "@fontsource"
+from .paths import THEME_DIR
 
 # Theme CSS refers to fonts through this base: right for site/slides/<deck>/index.html.
 FONT_URL_BASE = "../../assets/fonts"
@@ -68,15 +64,15 @@ def themes_for_marp(out_dir: Path, fonts_url: str) -> list[Path]:
     return written
 
 
-def install_fonts(site_dir: Path) -> None:
-    """Put the web fonts into site_dir/assets/fonts: <package>.css plus <package>/*.woff2.
+def install_fonts(site_dir: Path, node_modules: Path) -> None:
+    """Put the web fonts of node_modules/@fontsource into site_dir/assets/fonts: <package>.css, <package>/*.woff2.
 
     Each <package>.css keeps fontsource's unicode-range subsets (woff2 only), so a
     browser downloads only the subsets a page uses. Unchanged files are left alone.
     """
     fonts_dir = site_dir / "assets" / "fonts"
     for package in FONT_PACKAGES:
-        source_dir = FONTSOURCE_DIR / package.name
+        source_dir = node_modules / "@fontsource" / package.name
         if not source_dir.is_dir():
             raise FileNotFoundError(f"{source_dir} is missing: run `npm ci`")
         css_parts = []

@@ -28,7 +28,7 @@ TEST_PORT = int(os.environ.get("SLIDESITE_TEST_PORT", "8765"))
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """The repository's site, built once per test run with PDFs (incremental across runs)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"), SITE_URL=f"http://127.0.0.1:{TEST_PORT}/")
+    env = dict(os.environ, SITE_URL=f"http://127.0.0.1:{TEST_PORT}/")
     SITE.parent.mkdir(parents=True, exist_ok=True)
     # pytest-xdist workers share one site: the first builds it, the others wait and find it current.
     with open(SITE.parent / "test-site.lock", "w") as lock:
