@@ -40,6 +40,7 @@ def make_project(root: Path, decks: dict[str, str], *, node_modules: bool = True
     if node_modules:
         (root / "node_modules").symlink_to(REPO / "node_modules")
     (root / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    (root / "slides").mkdir(exist_ok=True)
     for rel, text in MINIMAL_DOCS.items():
         (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / "docs" / rel).write_text(text, encoding="utf-8")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
 from .errors import BuildError, SetupError
@@ -41,12 +42,7 @@ def build_site(
     tmp = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.tmp-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), site_dir=str(tmp))
-        plugin = config.plugins.get("slidesite")
-        if not isinstance(plugin, SlideSitePlugin):
-            raise SetupError(f"{config_file}: add the slidesite plugin (`plugins: - slidesite`)")
-        plugin.config.pdf = pdf or plugin.config.pdf
-        if packages_from:
-            plugin.config.pyodide_packages_from = packages_from
+        apply_build_options(config, pdf=pdf, packages_from=packages_from)
         build(config)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -57,6 +53,18 @@ def build_site(
         site_dir.rename(old)
     tmp.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def apply_build_options(config: MkDocsConfig, *, pdf: bool, packages_from: str | None) -> SlideSitePlugin:
+    """Set the command line's options on the loaded slidesite plugin (they override mkdocs.yml for this build)."""
+    plugin = config.plugins.get("slidesite")
+    if not isinstance(plugin, SlideSitePlugin):
+        raise SetupError(f"{config.config_file_path}: add the slidesite plugin to mkdocs.yml (`plugins: - slidesite`)")
+    if pdf:
+        plugin.config.pdf = True
+    if packages_from:
+        plugin.config.pyodide_packages_from = packages_from
+    return plugin
 
 
 def _log_to_stderr(level: int) -> None:
