@@ -28,16 +28,15 @@ from .cells import CellOptionError
 from .config import SlideSiteConfig, moved_settings
 from .deck import Deck
 from .deckbuild import SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, plan_decks
-from .dev_server import cache_unchanging_files, poll_often
+from .dev_server import cache_unchanging_files
 from .errors import BuildError, SetupError
 from .files import mirror
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .livecode_fence import modules_html, transform_cells
 from .marp import MarpWorker
 from .memo import BuildMemo
-from .page_cache import Rendered, use_cached_pages
 from .paths import Project
-from .search_cache import use_cached_search
+from .speedups import Rendered, SearchEntries, cache_templates, poll_often, use_cached_pages, use_cached_search
 from .static_assets import install_site_assets
 
 log = logging.getLogger("mkdocs.slidesite")
@@ -53,7 +52,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         self.marp_worker: MarpWorker | None = None  # one marp-cli process for every rebuild
         self.compiler: ThreadPoolExecutor | None = None  # marp-cli at work while MkDocs renders pages
         self.rendered_pages: BuildMemo[Rendered] = BuildMemo()
-        self.search_entries: BuildMemo[list[dict[str, Any]]] = BuildMemo()
+        self.search_entries: SearchEntries = BuildMemo()
         self._reset()
 
     def _reset(self) -> None:
@@ -83,7 +82,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         if not self.config.enabled:
             return server
         server.set_app(cache_unchanging_files(server.get_app(), server.mount_path))
-        poll_often(server)
+        if self.config.speedups:
+            poll_often(server)
         return server
 
     # After the search plugin's on_config (default priority, listed first): it makes the index we wrap.
@@ -102,7 +102,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             Path(config.config_file_path or ".").parent, slides=settings.slides_dir, cache=settings.cache_dir,
             node_modules=settings.node_modules,
         )
-        if self.serving:
+        if self.serving and settings.speedups:
             use_cached_search(config, self.search_entries)
         return config
 
@@ -140,17 +140,13 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         for built in self.decks:
             files.append(File.generated(config, f"lectures/{built.deck.name}.md", content=built.page_markdown()))
         config.nav = _nav_with_decks(config.nav, self.decks)
-        if self.serving:
+        if self.serving and settings.speedups:
             use_cached_pages(files, config, config.nav, self.rendered_pages)
         return files
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-        if not self.config.enabled:
-            return env
-        # MkDocs makes a new Jinja environment on every (serve) rebuild; keep Material's compiled templates.
-        cache = self._project().cache / "jinja"
-        cache.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
+        if self.config.enabled and self.config.speedups:
+            cache_templates(env, self._project().cache / "jinja")
         return env
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
