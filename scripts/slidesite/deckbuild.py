@@ -17,6 +17,7 @@ from . import themes
 from .deck import Deck, read_deck
 from .errors import BuildError
 from .files import mirror, place, sha256_of
+from .front_matter import key_line
 from .livecode_fence import modules_html, transform_cells
 from .marp import MarpWorker, run_marp
 from .paths import MARP_CONFIG, Project
@@ -58,7 +59,7 @@ def load_decks(slides_dir: Path) -> list[Deck]:
         seen[deck.name] = path
         if deck.theme not in known:
             raise BuildError(path, f"theme {deck.theme!r} does not exist (known: {', '.join(sorted(known))})",
-                             _front_matter_line(deck, "theme"))
+                             key_line(deck.text.split("\n"), "theme"))
         for ref in deck.refs:
             target = (path.parent / ref.rel).resolve()
             if not target.is_relative_to(slides_dir.resolve()):
@@ -67,13 +68,6 @@ def load_decks(slides_dir: Path) -> list[Deck]:
                 raise BuildError(path, f"referenced file not found: {ref.rel}", ref.line)
         decks.append(deck)
     return decks
-
-
-def _front_matter_line(deck: Deck, key: str) -> int:
-    for i, line in enumerate(deck.text.split("\n")):
-        if line.startswith(f"{key}:"):
-            return i + 1
-    return 1
 
 
 def sort_key(deck: Deck) -> tuple[int, int, str]:

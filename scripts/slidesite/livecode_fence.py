@@ -6,10 +6,12 @@ a `<pre>` HTML block ends only at `</pre>`, so blank lines in the code survive b
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import re
 
-from .cells import iter_fences, parse_info
+from .cells import check_cell_fences, iter_fences, parse_info
 
 
 def cell_html(code: str, index: int, options: dict[str, str]) -> str:
@@ -21,9 +23,16 @@ def cell_html(code: str, index: int, options: dict[str, str]) -> str:
     return f'<pre class="livecode-source"{attrs}>{html.escape(code)}</pre>'
 
 
-def transform_cells(markdown: str) -> str:
-    """Replace every live-cell fence; leave all other text untouched."""
+def transform_cells(markdown: str, nested: dict[str, str] | None = None) -> str:
+    """Replace every live-cell fence; leave all other text untouched.
+
+    A cell inside a list item or an admonition: for marp-cli (markdown-it), its HTML block is indented
+    like the fence, every line, so it stays in its container. Python-Markdown keeps no raw HTML block
+    there, so for pages pass `nested`: the cell becomes a placeholder word, and nested maps each
+    placeholder to its HTML for `put_nested_cells` to put into the rendered page.
+    """
     lines = markdown.split("\n")
+    check_cell_fences(lines)
     out: list[str] = []
     done = 0
     count = 0
@@ -33,11 +42,29 @@ def transform_cells(markdown: str) -> str:
             continue
         count += 1
         out.extend(lines[done : fence.start])
-        indent = len(lines[fence.start]) - len(lines[fence.start].lstrip(" "))
-        out.append(" " * indent + cell_html(fence.body, count, options))
+        block = cell_html(fence.body, count, options)
+        pad = " " * fence.indent
+        if not fence.nested:
+            out.append(pad + block)
+        elif nested is None:
+            out.extend(pad + line if line else line for line in block.split("\n"))
+        else:
+            # The same page text gives the same words: a page reused across `serve` rebuilds still matches.
+            token = f"slidesitecell{count}x{hashlib.sha256(markdown.encode()).hexdigest()[:12]}"
+            nested[token] = block
+            out.append(pad + token)
         done = fence.end
     out.extend(lines[done:])
     return "\n".join(out)
+
+
+def put_nested_cells(html_text: str, nested: dict[str, str]) -> str:
+    """Replace each placeholder of transform_cells (alone in its paragraph, or bare) with its cell."""
+    for token, block in nested.items():
+        html_text, found = re.subn(rf"<p>{token}</p>|{token}", lambda _m, b=block: b, html_text, count=1)
+        if not found:
+            raise ValueError(f"live cell placeholder {token} is missing from the rendered page")
+    return html_text
 
 
 def modules_html(modules: list[tuple[str, str]]) -> str:

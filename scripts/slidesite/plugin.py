@@ -32,7 +32,7 @@ from .dev_server import cache_unchanging_files
 from .errors import BuildError, SetupError
 from .files import mirror
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
-from .livecode_fence import modules_html, transform_cells
+from .livecode_fence import modules_html, put_nested_cells, transform_cells
 from .marp import MarpWorker
 from .memo import BuildMemo
 from .paths import Project
@@ -62,6 +62,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         self.error: str | None = None  # a bad edit during `serve`, shown on every page until fixed
         self.compiling: Future[list[BuiltDeck]] | None = None
         self.written: list[str] = []  # pages written so far, for a banner added after the fact
+        self.nested_cells: dict[str, dict[str, str]] = {}  # page → cells inside lists or admonitions
 
     # ------------------------------------------------------------------ events, in lifecycle order
 
@@ -153,8 +154,9 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         if not self.config.enabled:
             return markdown
         markdown = markdown.replace(LECTURE_LIST_MARKER, lecture_table(self.decks, page.file.src_uri))
+        nested = self.nested_cells[page.file.src_uri] = {}
         try:
-            return transform_cells(markdown)
+            return transform_cells(markdown, nested)
         except CellOptionError as err:
             # Front matter is already stripped here, so the line is counted from the body.
             message = f"docs/{page.file.src_uri}: {err} (line {err.line} of the page body)"
@@ -163,6 +165,15 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             log.error(message)
             self.error = message
             return markdown
+
+    def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        nested = self.nested_cells.pop(page.file.src_uri, None)
+        if not nested:
+            return html_text
+        try:
+            return put_nested_cells(html_text, nested)
+        except ValueError as err:
+            raise PluginError(f"docs/{page.file.src_uri}: {err}") from None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         if not self.config.enabled:
