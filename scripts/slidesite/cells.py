@@ -117,7 +117,7 @@ def iter_fences(lines: list[str]) -> list[Fence]:
 
 def find_cells(text: str) -> list[Cell]:
     """The live cells of a Markdown text, numbered from 1."""
-    cells = []
+    cells: list[Cell] = []
     for fence in iter_fences(text.split("\n")):
         options = parse_info(fence.info, fence.start + 1)
         if options is not None:

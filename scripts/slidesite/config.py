@@ -6,6 +6,7 @@ from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
 PYODIDE_VERSION = "0.27.7"
 CDN_PYODIDE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
@@ -16,12 +17,12 @@ class PyodideSource(c.OptionallyRequired[str]):
 
     def run_validation(self, value: object) -> str:
         if not isinstance(value, str):
-            raise c.ValidationError(f"expected self-hosted, cdn or a URL, not {value!r}")
+            raise ValidationError(f"expected self-hosted, cdn or a URL, not {value!r}")
         if value in ("self-hosted", "cdn"):
             return value
         if value.startswith(("https://", "http://")):
             return value if value.endswith("/") else value + "/"
-        raise c.ValidationError(f"must be self-hosted, cdn or a URL, not {value!r}")
+        raise ValidationError(f"must be self-hosted, cdn or a URL, not {value!r}")
 
 
 class SlideSiteConfig(base.Config):

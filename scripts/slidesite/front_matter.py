@@ -28,8 +28,8 @@ def _paths(value: object) -> bool:
 
 
 def _heading_divider(value: object) -> bool:
-    levels = value if isinstance(value, list) else [value]
-    return value is False or all(_whole_number(v) and 1 <= v <= 6 for v in levels)
+    levels: list[object] = value if isinstance(value, list) else [value]
+    return value is False or all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 6 for v in levels)
 
 
 # Key → (check, what the value must be). Our own keys first, then Marp's directives with a fixed type.

@@ -23,6 +23,7 @@ import tempfile
 import urllib.request
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from .paths import LIVECODE_DIR
 
@@ -150,18 +151,18 @@ def _bundle(node_modules: Path) -> Path:
 # ------------------------------------------------------------------ Pyodide
 
 
-def _lock(node_modules: Path) -> dict:
+def _lock(node_modules: Path) -> dict[str, Any]:
     path = node_modules / "pyodide" / "pyodide-lock.json"
     if not path.exists():
         raise RuntimeAssetError(f"{path} not found: run `npm ci` first")
-    lock = json.loads(path.read_text(encoding="utf-8"))
+    lock: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     version = lock.get("info", {}).get("version")
     if version != PYODIDE_VERSION:
         raise RuntimeAssetError(f"node_modules has Pyodide {version}, expected {PYODIDE_VERSION}")
     return lock
 
 
-def needed_packages(lock: dict, names: tuple[str, ...] = PACKAGES) -> list[str]:
+def needed_packages(lock: dict[str, Any], names: tuple[str, ...] = PACKAGES) -> list[str]:
     """Names of the lock's packages needed for `names`, dependencies included, sorted."""
     out: set[str] = set()
 
@@ -179,7 +180,7 @@ def needed_packages(lock: dict, names: tuple[str, ...] = PACKAGES) -> list[str]:
     return sorted(out)
 
 
-def served_packages(packages: dict[str, dict]) -> dict[str, dict]:
+def served_packages(packages: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The lock entries as served: DEFERRED packages dropped from every `depends`."""
     return {
         name: {**entry, "depends": [d for d in entry["depends"] if d not in DEFERRED]}
@@ -222,10 +223,10 @@ def _fetch_package_file(file_name: str, packages_from: str | None, dest: Path) -
         except OSError as exc:
             raise RuntimeAssetError(f"cannot download {url}: {exc}") from exc
     else:
-        src = Path(packages_from) / file_name
-        if not src.is_file():
+        source = Path(packages_from) / file_name
+        if not source.is_file():
             raise RuntimeAssetError(f"{file_name} not found in {packages_from}")
-        shutil.copyfile(src, dest)
+        shutil.copyfile(source, dest)
 
 
 def _verify(path: Path, expected: str) -> None:

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 
 from .cells import check_cell_fences, iter_fences, parse_info
 
@@ -61,10 +62,15 @@ def transform_cells(markdown: str, nested: dict[str, str] | None = None) -> str:
 def put_nested_cells(html_text: str, nested: dict[str, str]) -> str:
     """Replace each placeholder of transform_cells (alone in its paragraph, or bare) with its cell."""
     for token, block in nested.items():
-        html_text, found = re.subn(rf"<p>{token}</p>|{token}", lambda _m, b=block: b, html_text, count=1)
+        # A function, not the block itself: the block's backslashes are not a replacement template.
+        html_text, found = re.subn(rf"<p>{token}</p>|{token}", _constant(block), html_text, count=1)
         if not found:
             raise ValueError(f"live cell placeholder {token} is missing from the rendered page")
     return html_text
+
+
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: text
 
 
 def modules_html(modules: list[tuple[str, str]]) -> str:

@@ -82,7 +82,9 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
     ) -> LiveReloadServer:
         if not self.config.enabled:
             return server
-        server.set_app(cache_unchanging_files(server.get_app(), server.mount_path))
+        app = server.get_app()
+        if app is not None:
+            server.set_app(cache_unchanging_files(app, server.mount_path))
         if self.config.speedups:
             poll_often(server)
         return server
@@ -95,7 +97,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         self._reset()
         if not self.config.enabled:
             return config
-        moved = moved_settings(config.extra)
+        moved = moved_settings(dict(config.extra))
         if moved:
             raise PluginError(f"{config.config_file_path}: " + "; ".join(moved))
         settings = self.config
@@ -235,7 +237,7 @@ def _with_banner(output: str, error: str) -> str:
     return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, output, count=1)
 
 
-def _nav_with_decks(nav: list | None, decks: list[BuiltDeck]) -> list:
+def _nav_with_decks(nav: list[Any] | None, decks: list[BuiltDeck]) -> list[Any]:
     """Insert one nav section per deck group after the home page (decks come in nav order)."""
     groups: dict[str, list[dict[str, str]]] = {}
     for built in decks:

@@ -148,7 +148,7 @@ class CachedPage(Page):
             self.links_to_anchors = {f: v for f, v in targets.items() if f is not None}
 
 
-def use_cached_pages(files: Files, config: MkDocsConfig, nav: list, memo: BuildMemo[Rendered]) -> bool:
+def use_cached_pages(files: Files, config: MkDocsConfig, nav: list[Any], memo: BuildMemo[Rendered]) -> bool:
     """Give every Markdown file a CachedPage (MkDocs keeps a page a plugin set), titled as the nav says."""
     if not supported("use_cached_pages"):
         return False
@@ -164,7 +164,7 @@ def use_cached_pages(files: Files, config: MkDocsConfig, nav: list, memo: BuildM
     return True
 
 
-def nav_titles(nav: list | dict | str) -> dict[str, str | None]:
+def nav_titles(nav: list[Any] | dict[str, Any] | str) -> dict[str, str | None]:
     """The title each page path gets in an mkdocs.yml-style nav (None: take it from the page)."""
     found: dict[str, str | None] = {}
     items = nav if isinstance(nav, list) else [nav]
@@ -194,7 +194,7 @@ def use_cached_search(config: MkDocsConfig, memo: SearchEntries) -> bool:
         return False
     from material.plugins.search.plugin import SearchIndex, SearchPlugin
 
-    class CachingSearchIndex(SearchIndex):
+    class CachingSearchIndex(SearchIndex):  # type: ignore[misc]  # Material ships no type information
         def add_entry_from_context(self, page: Page) -> None:
             key = sha256_of(page.url, str(page.title), json.dumps(page.meta, sort_keys=True, default=str),
                             str(page.toc), page.content or "")
