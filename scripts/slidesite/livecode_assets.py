@@ -151,8 +151,8 @@ def _bundle(node_modules: Path) -> Path:
 # ------------------------------------------------------------------ Pyodide
 
 
-def _lock(node_modules: Path) -> dict[str, Any]:
-    path = node_modules / "pyodide" / "pyodide-lock.json"
+def _lock(node_modules: Path | None = None) -> dict[str, Any]:
+    path = (node_modules or Path("node_modules")) / "pyodide" / "pyodide-lock.json"
     if not path.exists():
         raise RuntimeAssetError(f"{path} not found: run `npm ci` first")
     lock: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
