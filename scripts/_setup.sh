@@ -23,6 +23,13 @@ if ! stamp_ok requirements.txt .venv/.requirements.sha256; then
   say "installing Python packages (requirements.txt)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
   write_stamp requirements.txt .venv/.requirements.sha256
+  rm -f .venv/.package.sha256
+fi
+# The build package itself (scripts/slidesite/, see pyproject.toml), editable: edits need no reinstall.
+if ! stamp_ok pyproject.toml .venv/.package.sha256; then
+  say "installing the slidesite package (pyproject.toml)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  write_stamp pyproject.toml .venv/.package.sha256
 fi
 if ! stamp_ok package-lock.json node_modules/.package-lock.sha256; then
   say "installing npm packages (npm ci)"
@@ -49,4 +56,3 @@ need_chromium() {
 }
 
 export PATH="$ROOT/.venv/bin:$PATH"
-export PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}"

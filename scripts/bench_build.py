@@ -1,13 +1,12 @@
 """Benchmark the build: full build, no-change rebuild, batch vs per-deck marp, and edit → redraw in serve.
 
-Run: `PYTHONPATH=scripts .venv/bin/python scripts/bench_build.py [--runs N]` (scripts/test's setup first).
+Run: `.venv/bin/python scripts/bench_build.py [--runs N]` (scripts/test's setup first).
 Prints medians of N runs; timings on a shared 2-core machine are noisy, so compare ratios.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import socket
 import statistics
@@ -19,12 +18,13 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from slidesite import themes
+from slidesite.deckbuild import _stage_sources, load_decks
+from slidesite.marp import run_marp
+from slidesite.paths import Project
 
-from slidesite import themes  # noqa: E402
-from slidesite.deckbuild import _stage_sources, load_decks  # noqa: E402
-from slidesite.marp import run_marp  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = Project.at(ROOT)
 
 
 def median_of(runs: int, step: Callable[[], float]) -> tuple[float, list[float]]:
@@ -39,10 +39,9 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def make_copy(dest: Path) -> Path:
-    """A project copy sharing code and packages, with its own slides, docs and cache."""
+    """A project copy sharing npm packages, with its own slides, docs and cache."""
     dest.mkdir(parents=True)
-    for name in ("scripts", "theme", "node_modules"):
-        (dest / name).symlink_to(ROOT / name)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules")
     for name in ("slides", "docs"):
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
@@ -50,9 +49,8 @@ def make_copy(dest: Path) -> Path:
 
 
 def build(project: Path) -> None:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
     subprocess.run([sys.executable, "-m", "slidesite.build", "--config", str(project / "mkdocs.yml")],
-                   check=True, env=env, capture_output=True)
+                   check=True, capture_output=True)
 
 
 def bench_builds(runs: int) -> dict[str, float]:
@@ -89,13 +87,13 @@ def bench_marp(runs: int) -> dict[str, float]:
 
         def batch() -> float:
             src = _stage_sources(cache, decks, "src", {}, "")
-            return timed(lambda: run_marp(ROOT, src, cache / "out", theme_css))
+            return timed(lambda: run_marp(PROJECT, src, cache / "out", theme_css))
 
         def one_by_one() -> float:
             total = 0.0
             for deck in decks:
                 src = _stage_sources(cache, [deck], "src", {}, "")
-                total += timed(lambda src=src: run_marp(ROOT, src, cache / "out", theme_css))
+                total += timed(lambda src=src: run_marp(PROJECT, src, cache / "out", theme_css))
             return total
 
         results = {}
@@ -144,10 +142,9 @@ def bench_serve(runs: int) -> dict[str, float]:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
         proc = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:
             deck = sorted((project / "slides").glob("0*.md"))[1]

@@ -1,6 +1,6 @@
 """Benchmark the live-cell runtime in headless Chromium, served from 127.0.0.1.
 
-    PYTHONPATH=scripts python scripts/bench_livecode.py [--runs 3] [--site DIR]
+    .venv/bin/python scripts/bench_livecode.py [--runs 3] [--site DIR]
 
 (a) cold: open the page, click Run at once on a numpy+matplotlib cell → figure shown
     (and the same for a pure-Python cell); (b) the numpy+matplotlib cell after 10 s of
@@ -26,8 +26,6 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from slidesite.chromium import CHROMIUM_ARGS
 from slidesite.livecode_assets import install_runtime, runtime_head_tags
@@ -214,7 +212,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     site = Path(tempfile.mkdtemp(prefix="bench-livecode-"))
-    install_runtime(site)
+    install_runtime(site, node_modules=Path(__file__).resolve().parents[1] / "node_modules")
     five = [PURE, TRIVIAL, FIGURE, "print('ok')", "x = 1"]
     p_fig = write_page(site, "figure", [FIGURE, PURE], preload="run")
     p_pure = write_page(site, "pure", [PURE], preload="run")

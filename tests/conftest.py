@@ -1,25 +1,29 @@
-"""Shared fixtures: a headless Chromium that may only talk to 127.0.0.1, static servers."""
+"""Shared fixtures: the one static server and the one offline guard of the suite, a headless Chromium.
+
+Every browser context comes from `offline_context`: it aborts each request that leaves 127.0.0.1
+and fails the test at teardown if there was one. Tests that drive Chromium get the `browser` marker
+on their own (see pytest_collection_modifyitems), so `pytest -m "not browser"` is the fast tier.
+"""
 
 from __future__ import annotations
 
 import functools
 import html
 import http.server
-import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from slidesite.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from slidesite.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - needs the sys.path line above
-
 LOCAL_HOSTS = {"127.0.0.1"}
+BROWSER_FIXTURES = {"browser", "context", "page"}
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -35,12 +39,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class StaticServer:
-    """A threaded http.server for one directory on 127.0.0.1, on a free port."""
+    """A threaded http.server for one directory on 127.0.0.1, on a free port unless one is given."""
 
-    def __init__(self, root: Path, headers: dict[str, str] | None = None) -> None:
-        handler = type("Handler", (_Handler,), {"extra_headers": headers or {}})
+    def __init__(self, root: Path, headers: dict[str, str] | None = None, port: int = 0) -> None:
+        self.handler: type[_Handler] = type("Handler", (_Handler,), {"extra_headers": headers or {}})
         self.httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
+            ("127.0.0.1", port), functools.partial(self.handler, directory=str(root))
         )
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -49,20 +53,30 @@ class StaticServer:
 
     def set_headers(self, headers: dict[str, str]) -> None:
         """Headers added to every later response (e.g. COOP/COEP for cross-origin isolation)."""
-        self.httpd.RequestHandlerClass.func.extra_headers = headers  # type: ignore[attr-defined]
+        self.handler.extra_headers = headers
 
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
 
 
+@contextmanager
+def static_server(root: Path, headers: dict[str, str] | None = None, port: int = 0) -> Iterator[StaticServer]:
+    """A StaticServer for the with-block (for fixtures of a wider scope than `serve`)."""
+    server = StaticServer(root, headers, port)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
 @pytest.fixture()
 def serve() -> Iterator[Callable[..., StaticServer]]:
-    """serve(directory, headers=None) -> StaticServer; stopped after the test."""
+    """serve(directory, headers=None, port=0) -> StaticServer; stopped after the test."""
     servers: list[StaticServer] = []
 
-    def start(root: Path, headers: dict[str, str] | None = None) -> StaticServer:
-        server = StaticServer(root, headers)
+    def start(root: Path, headers: dict[str, str] | None = None, port: int = 0) -> StaticServer:
+        server = StaticServer(root, headers, port)
         servers.append(server)
         return server
 
@@ -72,50 +86,66 @@ def serve() -> Iterator[Callable[..., StaticServer]]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    import playwright.sync_api as playwright_api
-
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/test, which installs Debian's chromium")
-    with playwright_api.sync_playwright() as pw:
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
 class OfflineGuard:
-    """Aborts every request that leaves 127.0.0.1 and remembers it (the test then fails)."""
+    """Aborts every request that leaves 127.0.0.1 and remembers it; remembers the local ones too."""
 
     def __init__(self) -> None:
         self.blocked: list[str] = []
+        self.local: list[str] = []
 
-    def route(self, route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        host = urlsplit(url).hostname
-        if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            route.continue_()  # type: ignore[attr-defined]
+    def route(self, route: Route) -> None:
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in LOCAL_HOSTS:
+            self.local.append(url)
+            route.continue_()
         else:
             self.blocked.append(url)
-            route.abort()  # type: ignore[attr-defined]
+            route.abort()
 
 
-@pytest.fixture()
-def context(browser: object) -> Iterator[object]:
-    """A fresh browser context (empty cache, storage) guarded against outside requests."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+@contextmanager
+def offline_context(browser: Browser, **options: Any) -> Iterator[tuple[BrowserContext, OfflineGuard]]:
+    """A fresh browser context (empty cache and storage) behind an OfflineGuard; fails at exit if it blocked."""
+    ctx = browser.new_context(**options)
     guard = OfflineGuard()
     ctx.route("**/*", guard.route)
-    ctx.guard = guard
-    yield ctx
-    ctx.close()
+    try:
+        yield ctx, guard
+    finally:
+        ctx.close()
     assert not guard.blocked, f"requests left 127.0.0.1: {guard.blocked}"
 
 
 @pytest.fixture()
-def page(context: object) -> object:
-    page = context.new_page()  # type: ignore[attr-defined]
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh guarded browser context for one test."""
+    with offline_context(browser, viewport={"width": 1280, "height": 900}) as (ctx, _):
+        yield ctx
+
+
+@pytest.fixture()
+def page(context: BrowserContext) -> Page:
+    page = context.new_page()
     page.set_default_timeout(30_000)
     return page
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/browser/ or using a browser fixture is a `browser` test."""
+    browser_dir = ROOT / "tests" / "browser"
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.path.is_relative_to(browser_dir) or fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
 
 
 # ------------------------------------------------------------------ live-cell fixture site
@@ -127,7 +157,7 @@ def runtime_assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from slidesite.livecode_assets import install_runtime
 
     site = tmp_path_factory.mktemp("livecode-site")
-    install_runtime(site)
+    install_runtime(site, node_modules=ROOT / "node_modules")
     return site
 
 
@@ -169,7 +199,3 @@ def write_page(
         encoding="utf-8",
     )
     return f"/{rel.strip('/')}/" if rel.strip("/") else "/"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: needs headless Chromium (Playwright)")

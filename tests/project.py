@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,13 +19,10 @@ theme:
 plugins:
   - search:
       lang: ja
-hooks:
-  - scripts/mkdocs_hook.py
+  - slidesite:
+      pyodide: cdn
 watch:
   - slides
-extra:
-  livecode:
-    pyodide: cdn
 markdown_extensions:
   - attr_list
   - md_in_html
@@ -39,13 +35,12 @@ markdown_extensions:
 
 
 def make_project(root: Path, decks: dict[str, str], *, node_modules: bool = True, mkdocs: str = MINIMAL_MKDOCS) -> Path:
-    """Write decks (path under slides/ → text) into a fresh project that shares the repo's code."""
+    """Write decks (path under slides/ → text) into a fresh project (the slidesite package is installed)."""
     root.mkdir(parents=True, exist_ok=True)
-    for name in ("scripts", "theme"):
-        (root / name).symlink_to(REPO / name)
     if node_modules:
         (root / "node_modules").symlink_to(REPO / "node_modules")
     (root / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    (root / "slides").mkdir(exist_ok=True)
     for rel, text in MINIMAL_DOCS.items():
         (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / "docs" / rel).write_text(text, encoding="utf-8")
@@ -58,10 +53,9 @@ def make_project(root: Path, decks: dict[str, str], *, node_modules: bool = True
 
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`scripts/build` for that project, as a user runs it (without the setup step)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"))
     return subprocess.run(
         [sys.executable, "-m", "slidesite.build", "--config", str(root / "mkdocs.yml"), *args],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+        cwd=root, capture_output=True, text=True, timeout=600,
     )
 
 

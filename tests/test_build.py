@@ -71,6 +71,12 @@ BAD_INPUTS = {
         {"one/x.md": deck("# a\n"), "two/x.md": deck("# b\n")},
         r"slides/two/x\.md:1: two decks named 'x'",
     ),
+    "front-matter-typo": (
+        {"x.md": deck("# x\n", lectur=1)}, r"slides/x\.md:4: unknown front-matter key 'lectur' \(did you mean 'lecture'\?\)",
+    ),
+    "front-matter-type": (
+        {"x.md": deck("# x\n", lecture="two")}, r"slides/x\.md:4: front-matter key 'lecture' must be a whole number",
+    ),
     "bad-cell-option": (
         {"x.md": deck("# x\n\n```python run later\nprint(1)\n```\n")},
         r"slides/x\.md:7: unknown live-cell option 'later'",
@@ -140,3 +146,20 @@ def test_decks_load_nothing_from_other_hosts(tmp_path):
     assert "twemoji" not in html and "😀" in html and "🔗" in html
     assert "<mjx-container" in html or "MathJax" in html  # math rendered at build time
     assert not re.search(r"""(src|href)=["']https?://""", html)
+
+
+def test_cells_inside_lists_and_admonitions_work_in_deck_and_pages(tmp_path):
+    body = "# x\n\n- 手順\n\n  ```python run\n  for i in range(2):\n      print(i)\n  ```\n"
+    root = make_project(tmp_path / "p", {"c.md": deck(body)})
+    page = '# p\n\n!!! note "例"\n\n    ```python run autorun\n    x = 1\n\n    print(x)\n    ```\n\n1. 手順\n\n    ```python run\n    2\n    ```\n'
+    (root / "docs" / "page.md").write_text(page, encoding="utf-8")
+    done = run_build(root)
+    assert done.returncode == 0, done.stderr
+    cell = '<pre class="livecode-source" data-cell="1">for i in range(2):\n    print(i)</pre>'
+    assert re.search(r"<li>\s*<p>手順</p>\s*" + re.escape(cell), (root / "site" / "slides" / "c" / "index.html").read_text())
+    assert cell in (root / "site" / "lectures" / "c" / "index.html").read_text()
+    html = (root / "site" / "page" / "index.html").read_text()
+    assert re.search(r'<div class="admonition note">\s*<p class="admonition-title">例</p>\s*'
+                     r'<pre class="livecode-source" data-cell="1" data-options="autorun">x = 1\n\nprint\(x\)</pre>', html)
+    assert re.search(r'<li>\s*<p>手順</p>\s*<pre class="livecode-source" data-cell="2">2</pre>\s*</li>', html)
+    assert "slidesitecell" not in html

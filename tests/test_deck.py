@@ -55,8 +55,8 @@ def test_referenced_files_with_lines_skip_code_and_urls(tmp_path):
     assert [(r.rel, r.line) for r in deck.refs] == [("img/a.png", 6), ("img/b.svg", 12), ("py/m.py", 1)]
 
 
-def test_title_falls_back_to_first_heading_and_lecture_must_be_int(tmp_path):
-    deck = read_deck(write(tmp_path, "---\nmarp: true\nlecture: two\n---\n\n# **見出し** です\n"))
+def test_title_falls_back_to_first_heading_and_no_lecture_means_supplementary(tmp_path):
+    deck = read_deck(write(tmp_path, "---\nmarp: true\n---\n\n# **見出し** です\n"))
     assert deck.title == "見出し です"
     assert deck.lecture is None
     assert deck.section == "補足資料"
@@ -86,3 +86,47 @@ def test_loose_directives_allow_colons_in_values(tmp_path):
     deck = read_deck(write(tmp_path, text))
     assert deck.slides[0].header == "ためしてみる: a = 20, b = 100"
     assert [n.text for n in deck.slides[0].notes] == ["注意: これはノート"]
+
+
+@pytest.mark.parametrize(("front", "message"), [
+    ("lectur: 1", "d.md:3: unknown front-matter key 'lectur' (did you mean 'lecture'?)"),
+    ("headingDevider: 2", "d.md:3: unknown front-matter key 'headingDevider' (did you mean 'headingDivider'?)"),
+    ("zzz: 1", "d.md:3: unknown front-matter key 'zzz' (ours are title, lecture, date, section, modules; Marp's"),
+    ("lecture: two", "d.md:3: front-matter key 'lecture' must be a whole number (the lecture's number), not 'two'"),
+    ("lecture: true", "d.md:3: front-matter key 'lecture' must be a whole number"),
+    ("modules: [1, 2]", "d.md:3: front-matter key 'modules' must be a path or a list of paths"),
+    ("headingDivider: 9", "d.md:3: front-matter key 'headingDivider' must be a heading level 1–6"),
+    ("_paginate: maybe", "d.md:3: front-matter key '_paginate' must be true, false, hold or skip"),
+])
+def test_front_matter_typos_and_wrong_types_name_the_line_and_the_fix(tmp_path, monkeypatch, front, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BuildError) as err:
+        read_deck(write(tmp_path, f"---\nmarp: true\n{front}\n---\n\n# A\n"))
+    assert str(err.value).startswith(message), str(err.value)
+
+
+def test_marp_directives_and_our_keys_are_known_front_matter(tmp_path):
+    front = (
+        "marp: true\ntheme: honwaka\npaginate: true\n_paginate: skip\nheader: h\nfooter: f\nclass: lead\n"
+        "size: 4:3\nmath: mathjax\nheadingDivider: [1, 2]\nstyle: 'section { color: red }'\nbackgroundColor: '#fff'\n"
+        "_class: title\nlang: ja\ntransition: fade\ndescription: d\nauthor: a\n"
+        "title: T\nlecture: 3\ndate: 2026-04-10\nsection: 講義\nmodules: [py/a.py]\n"
+    )
+    deck = read_deck(write(tmp_path, f"---\n{front}---\n\n# A\n"))
+    assert (deck.lecture, deck.date, deck.title) == (3, "2026-04-10", "T")
+
+
+def test_a_cell_inside_a_list_item_is_a_cell_with_its_code_dedented(tmp_path):
+    from slidesite.cells import find_cells
+
+    text = "---\nmarp: true\n---\n\n- 手順\n\n  ```python run\n  for i in range(2):\n      print(i)\n  ```\n\n---\n\nB\n"
+    deck = read_deck(write(tmp_path, text))
+    assert len(deck.slides) == 2
+    [cell] = find_cells(text)
+    assert (cell.line, cell.code) == (7, "for i in range(2):\n    print(i)")
+
+
+def test_a_cell_fence_that_would_stay_plain_code_stops_the_build(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BuildError, match=r"^d\.md:7: this ```python run fence is indented 4 spaces or more outside"):
+        read_deck(write(tmp_path, "---\nmarp: true\n---\n\n# A\n\n    ```python run\n    print(1)\n    ```\n"))

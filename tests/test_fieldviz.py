@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
-
-import numpy as np
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slides" / "py"))
 
 import matplotlib
+import numpy as np
+import pytest
 
 matplotlib.use("Agg")
 
@@ -125,6 +120,9 @@ def test_plot_flat_field_and_explicit_levels() -> None:
     import matplotlib.pyplot as plt
 
     flat = Field(lambda x, y: 0 * x + 0 * y + 1.0, (0, 1), (0, 1))
-    flat.plot()
-    Field(bowl, (-10, 10), (-5, 5)).plot(levels=[1.0, 2.0, 4.0])
+    ax = flat.plot()  # no contour levels in a flat field: still the axes and the minimum's marker
+    assert (ax.get_xlim(), ax.get_ylim(), ax.get_xlabel()) == ((0.0, 1.0), (0.0, 1.0), "x")
+    ax = Field(bowl, (-10, 10), (-5, 5)).plot(levels=[1.0, 2.0, 4.0])
+    contours = [c for c in ax.get_children() if type(c).__name__ == "QuadContourSet"]
+    assert [list(c.levels) for c in contours] == [[1.0, 2.0, 4.0]]
     plt.close("all")

@@ -2,38 +2,40 @@
 
 import filecmp
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from mkdocs.livereload import LiveReloadServer
-from project import REPO, deck, make_project
-from slidesite.dev_server import MAX_AGE_SECONDS, POLL_SECONDS, cache_unchanging_files, poll_often
+import pytest
+from project import deck, make_project
+from slidesite.dev_server import MAX_AGE_SECONDS, cache_unchanging_files
 from slidesite.memo import BuildMemo
-from slidesite.page_cache import nav_titles
 
-# Rebuilds as `mkdocs serve` runs them, in a process of their own (the hook keeps state per process):
-# build to site1, apply the edits, build to site2, then forget every reused result and build to site3.
+# Rebuilds as `mkdocs serve` runs them, in a process of their own: the config is loaded again for every
+# rebuild, the plugin instance stays (MkDocs keeps a plugin that has on_startup). Build to site1, apply
+# the edits, build to site2, then forget every reused result and build to site3.
 DRIVER = """
-import json, sys
+import json, logging, sys
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from slidesite import hook, page_cache, search_cache
+from slidesite import plugin as plugin_module, speedups
 from slidesite.errors import BuildError
 from slidesite.memo import BuildMemo
 
-root, edits, fail_marp = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3] == "1"
+root, edits, fail_marp, plain = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3] == "1", sys.argv[4] == "1"
 url = "http://127.0.0.1:8000/"
+logging.basicConfig(level=logging.INFO)
+if plain:  # every dependency at a version no speed-up was tested with: each takes its plain path
+    speedups.installed_version = lambda distribution: "99.0"
 
 def rebuild(site):
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
     config.site_url = url
     build(config, serve_url=url)
-    return config
 
 config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site1"))
+slidesite = config.plugins["slidesite"]
 config.plugins.on_startup(command="serve", dirty=False)
 rebuild("site1")
 for rel, text in edits.items():
@@ -41,19 +43,20 @@ for rel, text in edits.items():
 if fail_marp:
     def failing(*args, **kwargs):
         raise BuildError(root / "slides", "marp-cli failed: simulated")
-    hook.compile_decks = failing
+    plugin_module.compile_decks = failing
 rebuild("site2")
-page_cache._rendered, search_cache._entries = BuildMemo(), BuildMemo()
+slidesite.rendered_pages, slidesite.search_entries = BuildMemo(), BuildMemo()
 rebuild("site3")
 config.plugins.on_shutdown()
 """
 
 
-def serve_rebuilds(root: Path, edits: dict[str, str], *, fail_marp: bool = False) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"))
+def serve_rebuilds(
+    root: Path, edits: dict[str, str], *, fail_marp: bool = False, plain: bool = False
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(root), json.dumps(edits), "1" if fail_marp else "0"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+        [sys.executable, "-c", DRIVER, str(root), json.dumps(edits), "1" if fail_marp else "0", "1" if plain else "0"],
+        cwd=root, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr
     return done
@@ -63,13 +66,14 @@ def files_of(site: Path) -> list[str]:
     return sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
 
 
-def test_a_serve_rebuild_writes_what_an_uncached_rebuild_writes(tmp_path):
+@pytest.mark.parametrize("plain", [False, True], ids=["speedups", "plain-fallback"])
+def test_a_serve_rebuild_writes_what_an_uncached_rebuild_writes(tmp_path, plain):
     root = make_project(tmp_path / "p", {
         "01-a.md": deck("# 最初の題\n\n---\n\n<!-- _header: 本文 -->\n\n初版\n", lecture=1),
         "02-b.md": deck("# 二つ目\n\n---\n\n<!-- _header: 節 -->\n\n変えない\n", lecture=2),
     })
     (root / "docs" / "about.md").write_text("# について\n\n[第一回](lectures/01-a.md)\n", encoding="utf-8")
-    serve_rebuilds(root, {
+    done = serve_rebuilds(root, plain=plain, edits={
         "slides/01-a.md": deck("# 新しい題\n\n---\n\n<!-- _header: 新しい節 -->\n\n改訂版\n", title="改題", lecture=1),
         "docs/about.md": "# について\n\n## 追加の見出し\n\n[第一回](lectures/01-a.md)\n",
     })
@@ -83,6 +87,8 @@ def test_a_serve_rebuild_writes_what_an_uncached_rebuild_writes(tmp_path):
     assert any("追加の見出し" in doc["title"] for doc in index["docs"])
     assert any("改訂版" in doc["text"] for doc in index["docs"])
     assert "改訂版" in (site2 / "slides" / "01-a" / "index.html").read_text()
+    for name in ("use_cached_pages", "use_cached_search", "cache_templates"):
+        assert (f"slidesite: {name} off: " in done.stderr) == plain, name
 
 
 def test_a_marp_failure_during_serve_keeps_the_last_good_deck_and_shows_the_banner(tmp_path):
@@ -94,11 +100,6 @@ def test_a_marp_failure_during_serve_keeps_the_last_good_deck_and_shows_the_bann
     assert "初版" in (site / "slides" / "01-a" / "index.html").read_text()
     for page in ("index.html", "lectures/01-a/index.html"):
         assert 'class="slidesite-build-error"' in (site / page).read_text()
-
-
-def test_nav_titles_follow_mkdocs_rules():
-    nav = ["index.md", {"使い方": [{"サイト": "guide/a.md"}, "guide/b.md"]}, {"再掲": "guide/a.md"}, {"外": "https://x"}]
-    assert nav_titles(nav) == {"index.md": None, "guide/a.md": "サイト", "guide/b.md": None, "https://x": "外"}
 
 
 def test_build_memo_forgets_what_a_build_did_not_use():
@@ -123,15 +124,3 @@ def test_only_files_that_cannot_change_while_serving_are_cached():
         seen: list[tuple[str, str]] = []
         wrapped({"PATH_INFO": path}, lambda status, headers, exc_info=None, seen=seen: seen.extend(headers))
         assert (("Cache-Control", f"max-age={MAX_AGE_SECONDS}") in seen) == cached, path
-
-
-def test_every_watched_folder_is_polled_at_the_short_interval(tmp_path):
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
-    for name in ("docs", "slides"):
-        (tmp_path / name).mkdir()
-    server.watch(str(tmp_path / "docs"))  # MkDocs watches docs_dir before on_serve…
-    poll_often(server)
-    server.watch(str(tmp_path / "slides"))  # …and mkdocs.yml's `watch:` folders after it
-    assert POLL_SECONDS < 0.5
-    assert server.observer.timeout == POLL_SECONDS
-    assert sorted(e.timeout for e in server.observer.emitters) == [POLL_SECONDS, POLL_SECONDS]

@@ -116,3 +116,19 @@ def test_pdf_link_only_when_built(tmp_path):
 def test_image_syntax_inside_inline_code_is_left_alone(tmp_path):
     text = page(tmp_path, "<!-- _header: A -->\n\n`![bg right:40%](…)` で右に置きます\n")
     assert "`![bg right:40%](…)` で右に置きます" in text
+
+
+def test_nested_cells_become_placeholders_for_pages_and_indented_html_for_decks():
+    from slidesite.livecode_fence import put_nested_cells
+
+    text = '- 手順\n\n    ```python run\n    x = "<a>"\n\n    print(x)\n    ```\n\n!!! note\n\n    ```python run autorun\n    1\n    ```\n'
+    nested: dict[str, str] = {}
+    page = transform_cells(text, nested)
+    assert len(nested) == 2 and all(f"    {token}" in page for token in nested)
+    html = put_nested_cells(f"<ul><li>手順<p>{list(nested)[0]}</p></li></ul><div>{list(nested)[1]}</div>", nested)
+    assert html == (
+        '<ul><li>手順<pre class="livecode-source" data-cell="1">x = &quot;&lt;a&gt;&quot;\n\nprint(x)</pre></li></ul>'
+        '<div><pre class="livecode-source" data-cell="2" data-options="autorun">1</pre></div>'
+    )
+    deck = transform_cells(text)
+    assert '    <pre class="livecode-source" data-cell="1">x = &quot;&lt;a&gt;&quot;\n\n    print(x)</pre>' in deck

@@ -17,31 +17,32 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
 from .errors import BuildError, SetupError
-
-ROOT = Path(__file__).resolve().parents[2]
+from .plugin import SlideSitePlugin
 
 
 def build_site(
     site_dir: Path,
     *,
-    config_file: Path = ROOT / "mkdocs.yml",
+    config_file: Path,
     pdf: bool = False,
     packages_from: str | None = None,
     quiet: bool = True,
 ) -> None:
-    """Build into a temporary folder next to site_dir, then swap it in."""
-    os.environ["SLIDESITE_PDF"] = "1" if pdf else "0"
-    if packages_from:
-        os.environ["SLIDESITE_PYODIDE_PACKAGES_FROM"] = packages_from
+    """Build into a temporary folder next to site_dir, then swap it in.
+
+    pdf and packages_from override the slidesite plugin's `pdf` and `pyodide_packages_from` settings.
+    """
     _log_to_stderr(logging.WARNING if quiet else logging.INFO)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.tmp-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), site_dir=str(tmp))
+        apply_build_options(config, pdf=pdf, packages_from=packages_from)
         build(config)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -52,6 +53,18 @@ def build_site(
         site_dir.rename(old)
     tmp.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def apply_build_options(config: MkDocsConfig, *, pdf: bool, packages_from: str | None) -> SlideSitePlugin:
+    """Set the command line's options on the loaded slidesite plugin (they override mkdocs.yml for this build)."""
+    plugin = config.plugins.get("slidesite")
+    if not isinstance(plugin, SlideSitePlugin):
+        raise SetupError(f"{config.config_file_path}: add the slidesite plugin to mkdocs.yml (`plugins: - slidesite`)")
+    if pdf:
+        plugin.config.pdf = True
+    if packages_from:
+        plugin.config.pyodide_packages_from = packages_from
+    return plugin
 
 
 def _log_to_stderr(level: int) -> None:
@@ -70,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/build", description="Build the static site into site/.")
     parser.add_argument("--pdf", action="store_true", help="also export every deck to PDF (needs chromium)")
     parser.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/ beside mkdocs.yml)")
-    parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: ./mkdocs.yml)")
     parser.add_argument(
         "--pyodide-packages-from", metavar="DIR|URL",
         help="take Pyodide package files from this folder or URL instead of the PyPI download",

@@ -21,7 +21,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-RUNTIME_PY = Path(__file__).resolve().parents[2] / "theme" / "livecode" / "py"
+from .paths import LIVECODE_DIR
+
+RUNTIME_PY = LIVECODE_DIR / "py"  # the runner the browser's worker uses
 # Cap the palette of build-time figures: plots have few colours, and 256 keeps edges smooth.
 FIGURE_COLOURS = 256
 

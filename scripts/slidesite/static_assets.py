@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .errors import SetupError
 from .files import mirror
+from .paths import SITE_CSS_DIR
 
 # sre/mathmaps: the speech rules the accessibility menu loads when a reader turns them on.
 MATHJAX_PARTS = (
@@ -18,10 +19,10 @@ MATHJAX_PARTS = (
 )
 
 
-def install_site_assets(root: Path, site_dir: Path) -> None:
-    """theme/site/* → assets/site/, MathJax → assets/mathjax/."""
-    mirror(root / "theme" / "site", site_dir / "assets" / "site")
-    mathjax = root / "node_modules" / "mathjax" / "es5"
+def install_site_assets(site_dir: Path, node_modules: Path) -> None:
+    """theme/site/* → assets/site/, MathJax (from node_modules) → assets/mathjax/."""
+    mirror(SITE_CSS_DIR, site_dir / "assets" / "site")
+    mathjax = node_modules / "mathjax" / "es5"
     if not mathjax.exists():
         raise SetupError("MathJax is not installed: run `npm ci`")
     for part in MATHJAX_PARTS:

@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .files import place
+from .paths import THEME_DIR
 
-ROOT = Path(__file__).resolve().parents[2]
-THEME_DIR: Path = ROOT / "theme"
-SITE_CSS_DIR: Path = THEME_DIR / "site"
 # How build-time cell outputs look before the runtime takes over (or without it: PDF, no JS).
-CELL_OUTPUT_CSS: Path = SITE_CSS_DIR / "cell-output.css"
-FONTSOURCE_DIR: Path = ROOT / "node_modules" / "@fontsource"
+CELL_OUTPUT_CSS: Path = THEME_DIR / "site" / "cell-output.css"
 
 # Theme CSS refers to fonts through this base: right for site/slides/<deck>/index.html.
 FONT_URL_BASE = "../../assets/fonts"
@@ -76,15 +73,15 @@ def cell_output_style() -> str:
     return f"\n\n<style>\n{css.strip()}\n</style>\n"
 
 
-def install_fonts(site_dir: Path) -> None:
-    """Put the web fonts into site_dir/assets/fonts: <package>.css plus <package>/*.woff2.
+def install_fonts(site_dir: Path, node_modules: Path) -> None:
+    """Put the web fonts of node_modules/@fontsource into site_dir/assets/fonts: <package>.css, <package>/*.woff2.
 
     Each <package>.css keeps fontsource's unicode-range subsets (woff2 only), so a
     browser downloads only the subsets a page uses. Unchanged files are left alone.
     """
     fonts_dir = site_dir / "assets" / "fonts"
     for package in FONT_PACKAGES:
-        source_dir = FONTSOURCE_DIR / package.name
+        source_dir = node_modules / "@fontsource" / package.name
         if not source_dir.is_dir():
             raise FileNotFoundError(f"{source_dir} is missing: run `npm ci`")
         css_parts = []

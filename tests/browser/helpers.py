@@ -1,4 +1,4 @@
-"""Paths and small helpers shared by the browser tests."""
+"""Paths and small helpers shared by the browser tests: screenshots, computed styles, fonts."""
 
 from __future__ import annotations
 
@@ -15,3 +15,27 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def slide_is_drawn(page: Page, name: str) -> bool:
+    """Save a screenshot as tests/artifacts/<name>.png; True when it holds more than one colour."""
+    from PIL import Image
+
+    with Image.open(screenshot(page, name)) as image:
+        return image.convert("RGB").getcolors(1) is None
+
+
+def style(page: Page, selector: str, prop: str, pseudo: str | None = None) -> str:
+    """The computed value of a CSS property on the first element matching selector."""
+    return str(page.evaluate(
+        "([s, p, ps]) => getComputedStyle(document.querySelector(s), ps).getPropertyValue(p)",
+        [selector, prop, pseudo],
+    ))
+
+
+def font_loaded(page: Page, family: str) -> bool:
+    """Whether at least one face of family has been downloaded and is in use."""
+    return bool(page.evaluate(
+        "f => [...document.fonts].some(x => x.family.replace(/[\"']/g, '') === f && x.status === 'loaded')",
+        family,
+    ))

@@ -4,14 +4,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import OfflineGuard
-from playwright.sync_api import BrowserContext
+from conftest import offline_context
+from playwright.sync_api import Browser, BrowserContext
 from slidesite.cells import find_cells
 from slidesite.deckbuild import discover
 
 from .cells import run_all_cells, wait_for_cells
 
-pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -30,14 +29,10 @@ def _targets() -> list[tuple[str, Path]]:
 
 
 @pytest.fixture(scope="module")
-def warm_context(browser) -> Iterator[BrowserContext]:
+def warm_context(browser: Browser) -> Iterator[BrowserContext]:
     """One context for the whole module: Pyodide's files come from the HTTP cache after the first page."""
-    guard = OfflineGuard()
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    ctx.route("**/*", guard.route)
-    yield ctx
-    ctx.close()
-    assert not guard.blocked, f"requests left 127.0.0.1: {guard.blocked}"
+    with offline_context(browser, viewport={"width": 1280, "height": 900}) as (ctx, _):
+        yield ctx
 
 
 @pytest.mark.parametrize(("url", "source"), _targets(), ids=[t[0] for t in _targets()])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from project import REPO, deck, make_project
+from project import deck, make_project
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def served(tmp_path: Path):
     log = (tmp_path / "serve.log").open("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root, stdout=log, stderr=subprocess.STDOUT, env={"PYTHONPATH": str(REPO / "scripts"), "PATH": "/usr/bin:/bin"},
+        cwd=root, stdout=log, stderr=subprocess.STDOUT, env={"PATH": "/usr/bin:/bin"},
     )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 120

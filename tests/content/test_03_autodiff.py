@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from slidesite.cells import find_cells
+from slidesite.run_cells import run_cells
 
 REPO = Path(__file__).resolve().parents[2]
 DECK = REPO / "slides" / "03-autodiff.md"
-sys.path.insert(0, str(REPO / "scripts"))
 
-from slidesite.cells import find_cells  # noqa: E402
-from slidesite.run_cells import run_cells  # noqa: E402
 
 # Each string is stated on a slide (in a lead-in line or a solution) and must be printed by a cell.
 STATED = [

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from slidesite.run_cells import run_file
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from slidesite.run_cells import run_file  # noqa: E402
 
 # File -> strings its cells must print (each one is quoted in the page text or notes).
 EXPECTED: dict[str, list[str]] = {

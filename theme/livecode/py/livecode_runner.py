@@ -298,9 +298,10 @@ def _compile(code: str, filename: str) -> tuple[types.CodeType | None, types.Cod
     """The cell's statements, and its final bare expression compiled separately (if any)."""
     tree = ast.parse(code, filename, "exec")
     last = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
-        expr = ast.Expression(tree.body.pop().value)
-        last = compile(expr, filename, "eval")
+    final = tree.body[-1] if tree.body else None
+    if isinstance(final, ast.Expr):
+        tree.body.pop()
+        last = compile(ast.Expression(final.value), filename, "eval")
     body = compile(tree, filename, "exec") if tree.body else None
     return body, last
 
@@ -320,7 +321,7 @@ def run(
     sink = OutputSink(post, max_lines, max_chars)
     _sink = sink
     old: tuple[TextIO, TextIO] = (sys.stdout, sys.stderr)
-    sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")
     status = "ok"
     try:
         body, last = _compile(code, filename)

@@ -7,13 +7,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest_themes import ARTIFACTS, ROOT, Site, font_loaded, guarded_context, serve, style, themes_browser
+from conftest import OfflineGuard, StaticServer, offline_context, static_server
+from playwright.sync_api import Browser, BrowserContext, Page
 from slidesite import themes
+from slidesite.paths import SITE_CSS_DIR
 
-__all__ = ["themes_browser"]  # a fixture used by the tests below
+from .helpers import REPO, font_loaded, slide_is_drawn, style
+
+ROOT = REPO
 
 MKDOCS_YML = """\
 site_name: テーマ確認
@@ -86,6 +89,7 @@ print(x)</code></pre>
 
 PAGES = ("themes", "parts")
 SCHEMES = ("default", "slate")
+BACKGROUND = {"default": "rgb(255, 255, 255)", "slate": "rgb(30, 33, 41)"}
 
 
 def build_site(project: Path) -> Path:
@@ -95,9 +99,9 @@ def build_site(project: Path) -> Path:
     shutil.copy(ROOT / "docs" / "guide" / "themes.md", docs / "themes.md")
     (docs / "parts.md").write_text(PARTS_MD, encoding="utf-8")
     shutil.copy(ROOT / "slides" / "img" / "gallery-honwaka" / "curve.svg", docs / "curve.svg")
-    for css in (themes.SITE_CSS_DIR).glob("*.css"):
+    for css in SITE_CSS_DIR.glob("*.css"):
         shutil.copy(css, docs / "assets" / "site" / css.name)
-    themes.install_fonts(docs)
+    themes.install_fonts(docs, ROOT / "node_modules")
     (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")],
@@ -108,40 +112,46 @@ def build_site(project: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def material_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    pytest.importorskip("material")
-    with serve(build_site(tmp_path_factory.mktemp("mkdocs"))) as site:
+def material_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServer]:
+    with static_server(build_site(tmp_path_factory.mktemp("mkdocs"))) as site:
         yield site
 
 
 @pytest.fixture(scope="module")
-def site_pages(material_site: Site, themes_browser: Any) -> Iterator[dict[str, Any]]:
-    context = guarded_context(themes_browser, material_site, viewport={"width": 1100, "height": 900})
+def site_context(browser: Browser) -> Iterator[tuple[BrowserContext, OfflineGuard]]:
+    """Every request outside 127.0.0.1 aborted (and failing at teardown); the local ones remembered."""
+    with offline_context(browser, viewport={"width": 1100, "height": 900}) as guarded:
+        yield guarded
+
+
+@pytest.fixture(scope="module")
+def site_pages(material_site: StaticServer, site_context: tuple[BrowserContext, OfflineGuard]) -> dict[str, Page]:
     pages = {}
     for name in PAGES:
-        page = context.new_page()
-        page.goto(f"{material_site.base_url}/{name}/", wait_until="load")
+        page = site_context[0].new_page()
+        page.goto(f"{material_site.url}/{name}/", wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
         pages[name] = page
-    yield pages
-    context.close()
+    return pages
 
 
-def _scheme(page: Any, scheme: str) -> None:
+def _scheme(page: Page, scheme: str) -> None:
     page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
 
 
-def test_no_request_leaves_the_machine(site_pages: dict, material_site: Site) -> None:
+def test_no_request_leaves_the_machine(site_pages: dict[str, Page], site_context: tuple[BrowserContext, OfflineGuard]) -> None:
     assert site_pages
-    assert material_site.foreign_requests == []
+    assert site_context[1].blocked == []
 
 
-def test_body_and_code_fonts_are_self_hosted(site_pages: dict, material_site: Site) -> None:
+def test_body_and_code_fonts_are_self_hosted(
+    site_pages: dict[str, Page], site_context: tuple[BrowserContext, OfflineGuard]
+) -> None:
     page = site_pages["themes"]
     assert style(page, "body", "font-family").startswith('"M PLUS 1p"')
     assert style(page, ".md-typeset code", "font-family").startswith('"JetBrains Mono"')
     assert font_loaded(page, "M PLUS 1p")
-    assert any("/assets/fonts/m-plus-1p/" in url for url in material_site.font_requests)
+    assert any("/assets/fonts/m-plus-1p/" in url for url in site_context[1].local)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +161,7 @@ def test_body_and_code_fonts_are_self_hosted(site_pages: dict, material_site: Si
         ("slate", "rgba(77, 182, 172, 0.16)", "rgb(127, 179, 221)", "hsla"),
     ],
 )
-def test_boxes_follow_the_colour_scheme(site_pages: dict, scheme: str, def_bg: str, accent: str, lc_bg: str) -> None:
+def test_boxes_follow_the_colour_scheme(site_pages: dict[str, Page], scheme: str, def_bg: str, accent: str, lc_bg: str) -> None:
     page = site_pages["themes"]
     _scheme(page, scheme)
     assert style(page, ".md-typeset .def", "background-color") == def_bg
@@ -164,7 +174,7 @@ def test_boxes_follow_the_colour_scheme(site_pages: dict, scheme: str, def_bg: s
     _scheme(page, "default")
 
 
-def test_lecture_page_parts(site_pages: dict) -> None:
+def test_lecture_page_parts(site_pages: dict[str, Page]) -> None:
     page = site_pages["parts"]
     box = page.eval_on_selector(".deck-embed", "e => e.getBoundingClientRect().toJSON()")
     assert abs(box["height"] / box["width"] - 9 / 16) < 0.01
@@ -187,10 +197,10 @@ def test_lecture_page_parts(site_pages: dict) -> None:
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("name", PAGES)
-def test_screenshot_pages(site_pages: dict, name: str, scheme: str) -> None:
-    """Save full-page PNGs of both pages in both schemes for a person to look at."""
+def test_pages_draw_in_both_schemes(site_pages: dict[str, Page], name: str, scheme: str) -> None:
+    """The scheme reaches the page, and its screenshot (kept in tests/artifacts/ for a person) is not blank."""
     page = site_pages[name]
     _scheme(page, scheme)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"site-{name}-{scheme}.png"), full_page=True)
+    assert style(page, "body", "background-color") == BACKGROUND[scheme]
+    assert slide_is_drawn(page, f"site-{name}-{scheme}")
     _scheme(page, "default")

@@ -1,4 +1,4 @@
-// marp-cli engine options (the rest of the setup is passed by scripts/slidesite/marp.py).
+// marp-cli engine options (the rest of the setup is passed by marp.py beside this file).
 export default {
   options: {
     // Keep emoji as text: twemoji would load images from a CDN, and the site sends no request off its origin.

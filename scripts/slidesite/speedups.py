@@ -1,0 +1,227 @@
+"""Every speed-up that reaches into a dependency's internals, each with a version check and a fallback.
+
+Each one is tried only with the versions of its dependency it was written and tested against
+(`SPEEDUPS`); with any other version the plain path runs, which is slower but writes the same site.
+The plugin setting `speedups: false` turns them all off.
+
+- poll_often: MkDocs' file watcher (watchdog) polls every 0.1 s instead of 0.5 s (`serve`).
+- use_cached_pages: a page whose inputs did not change reuses the last rebuild's HTML (`serve`).
+- use_cached_search: Material's search index reuses the entries of an unchanged page (`serve`).
+- cache_templates: Jinja keeps Material's compiled templates on disk across rebuilds and builds.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+from .files import sha256_of
+from .memo import BuildMemo
+
+log = logging.getLogger("mkdocs.slidesite")
+
+
+@dataclass(frozen=True)
+class Speedup:
+    """A speed-up and the versions of the dependency whose internals it uses."""
+
+    distribution: str
+    tested: tuple[tuple[int, int], tuple[int, int]]  # (oldest, newest) major.minor, both included
+    uses: str  # the internals, for the message when it is off
+
+
+SPEEDUPS = {
+    "poll_often": Speedup("watchdog", ((2, 0), (7, 1)), "the observer's and emitters' `_timeout`"),
+    "use_cached_pages": Speedup("mkdocs", ((1, 6), (1, 6)), "Page.render and the attributes it sets"),
+    "use_cached_search": Speedup("mkdocs-material", ((9, 5), (9, 8)), "SearchPlugin.search_index, SearchIndex"),
+    "cache_templates": Speedup("Jinja2", ((3, 0), (3, 1)), "Environment.bytecode_cache set after creation"),
+}
+
+
+def installed_version(distribution: str) -> str:
+    return importlib.metadata.version(distribution)
+
+
+def _major_minor(version: str) -> tuple[int, int] | None:
+    parts = version.split(".")
+    try:
+        return int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+    except ValueError:
+        return None
+
+
+_reported: set[str] = set()
+
+
+def supported(name: str) -> bool:
+    """Whether the installed dependency is one the speed-up was tested with (says so once if not)."""
+    speedup = SPEEDUPS[name]
+    version = installed_version(speedup.distribution)
+    found = _major_minor(version)
+    oldest, newest = speedup.tested
+    ok = found is not None and oldest <= found <= newest
+    if not ok and name not in _reported:
+        _reported.add(name)
+        tested = ".".join(map(str, oldest)) + "–" + ".".join(map(str, newest))
+        log.info(f"slidesite: {name} off: {speedup.distribution} {version} is not the tested {tested} "
+                 f"(it uses {speedup.uses}); the build is slower, the site the same")
+    return ok
+
+
+# ------------------------------------------------------------------ watchdog: poll the watched folders often
+
+# MkDocs polls the watched folders every 0.5 s, a quarter of the 2 s an edit may take to show up.
+# They hold about a hundred files: a scan costs well under a millisecond.
+POLL_SECONDS = 0.1
+
+
+def poll_often(server: LiveReloadServer, seconds: float = POLL_SECONDS) -> bool:
+    """Make the server's file watcher poll every `seconds`, also for folders watched after this call.
+
+    MkDocs offers no setting for it; watchdog keeps the interval in `_timeout`, on the observer
+    (copied into each emitter it makes later) and on each emitter already made. False: left as it was.
+    """
+    observer = server.observer
+    if not supported("poll_often") or not hasattr(observer, "_timeout"):
+        return False
+    emitters = list(observer.emitters)
+    if not all(hasattr(e, "_timeout") for e in emitters):
+        return False
+    observer._timeout = seconds
+    for emitter in emitters:
+        emitter._timeout = seconds
+    return True
+
+
+# ------------------------------------------------------------------ MkDocs: reuse a page's rendered HTML
+#
+# MkDocs converts every page again on every rebuild; after a deck edit, all but one are unchanged.
+# A page's HTML depends on its Markdown (after our on_page_markdown), its URL, the other files
+# (links resolve to their URLs) and mkdocs.yml (extensions and their options); the key covers all four.
+
+
+@dataclass(frozen=True)
+class Rendered:
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchor_ids: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # by target src_uri: File objects are new every build
+
+
+class CachedPage(Page):
+    """A Page whose render() is skipped when the same inputs were rendered in the last build."""
+
+    def __init__(
+        self, title: str | None, file: File, config: MkDocsConfig, memo: BuildMemo[Rendered], build_key: str
+    ) -> None:
+        super().__init__(title, file, config)
+        self.memo = memo
+        self.build_key = build_key  # mkdocs.yml and every file's URL
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        key = sha256_of(self.build_key, self.file.src_uri, self.file.url, self.markdown or "")
+        hit = self.memo.get(key)
+        if hit is None:
+            super().render(config, files)
+            links = self.links_to_anchors
+            self.memo.put(key, Rendered(
+                self.content or "", self.toc, self._title_from_render, self.present_anchor_ids,
+                None if links is None else {f.src_uri: v for f, v in links.items()},
+            ))
+            return
+        self.content, self.toc, self._title_from_render = hit.content, hit.toc, hit.title
+        self.present_anchor_ids = hit.anchor_ids
+        if hit.links_to_anchors is not None:
+            targets = {files.get_file_from_path(uri): v for uri, v in hit.links_to_anchors.items()}
+            self.links_to_anchors = {f: v for f, v in targets.items() if f is not None}
+
+
+def use_cached_pages(files: Files, config: MkDocsConfig, nav: list[Any], memo: BuildMemo[Rendered]) -> bool:
+    """Give every Markdown file a CachedPage (MkDocs keeps a page a plugin set), titled as the nav says."""
+    if not supported("use_cached_pages"):
+        return False
+    memo.next_build()
+    listing = "\n".join(sorted(f"{f.src_uri} {f.url}" for f in files))
+    config_text = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+    build_key = sha256_of(config_text, listing)
+    titles = nav_titles(nav)
+    for file in files.documentation_pages():
+        # A nav path written as /page.md may or may not mean this file: leave those pages to MkDocs.
+        if file.page is None and f"/{file.src_uri}" not in titles:
+            CachedPage(titles.get(file.src_uri), file, config, memo, build_key)
+    return True
+
+
+def nav_titles(nav: list[Any] | dict[str, Any] | str) -> dict[str, str | None]:
+    """The title each page path gets in an mkdocs.yml-style nav (None: take it from the page)."""
+    found: dict[str, str | None] = {}
+    items = nav if isinstance(nav, list) else [nav]
+    for item in items:
+        if isinstance(item, str):
+            found.setdefault(item, None)
+        elif isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    found.setdefault(value, title)
+                else:
+                    found |= {k: v for k, v in nav_titles(value).items() if k not in found}
+    return found
+
+
+# ------------------------------------------------------------------ Material: reuse a page's search entries
+#
+# Material's search plugin parses every page's HTML again on every rebuild; this swaps its index
+# for one that remembers the entries of a page with the same URL, title, metadata and content.
+
+SearchEntries = BuildMemo[list[dict[str, Any]]]
+
+
+def use_cached_search(config: MkDocsConfig, memo: SearchEntries) -> bool:
+    """Call from on_config, after the search plugin's own on_config made its index."""
+    if not supported("use_cached_search"):
+        return False
+    from material.plugins.search.plugin import SearchIndex, SearchPlugin
+
+    class CachingSearchIndex(SearchIndex):  # type: ignore[misc]  # Material ships no type information
+        def add_entry_from_context(self, page: Page) -> None:
+            key = sha256_of(page.url, str(page.title), json.dumps(page.meta, sort_keys=True, default=str),
+                            str(page.toc), page.content or "")
+            cached = memo.get(key)
+            if cached is None:
+                start = len(self.entries)
+                super().add_entry_from_context(page)
+                memo.put(key, [dict(e) for e in self.entries[start:]])
+            else:
+                self.entries.extend(dict(e) for e in cached)
+
+    memo.next_build()
+    swapped = False
+    for plugin in config.plugins.values():
+        if isinstance(plugin, SearchPlugin) and type(getattr(plugin, "search_index", None)) is SearchIndex:
+            plugin.search_index = CachingSearchIndex(**plugin.config)
+            swapped = True
+    return swapped
+
+
+# ------------------------------------------------------------------ Jinja: keep compiled templates
+
+
+def cache_templates(env: jinja2.Environment, folder: Path) -> bool:
+    """MkDocs makes a new Jinja environment on every (serve) rebuild; keep Material's compiled templates."""
+    if not supported("cache_templates") or env.bytecode_cache is not None:
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    return True

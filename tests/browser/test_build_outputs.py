@@ -1,0 +1,88 @@
+"""Outputs computed at build, as readers meet them: in the PDF, without JavaScript, and replaced by a live Run."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from .cells import wait_for_cells
+
+pytestmark = pytest.mark.browser
+
+def frozen_texts(html_text: str) -> dict[int, str]:
+    """Cell number → the text of its build-time output (figures left out), from built HTML."""
+    texts = {}
+    for block in re.finditer(r'<div class="livecode-frozen" data-cell="(\d+)"[^>]*>(.*?)(?=<div class="livecode-frozen"|$)',
+                             html_text):
+        spans = re.findall(r'<span class="livecode-(?:stdout|stderr|result|error|notice)">(.*?)</span>', block.group(2))
+        texts[int(block.group(1))] = html.unescape("".join(spans))
+    return texts
+
+
+def slide_of_first_figure(deck_html: str) -> int:
+    """1-based number of the first slide whose cell output has a figure."""
+    slides = deck_html.split("<svg data-marpit-svg")[1:]
+    return next(i for i, s in enumerate(slides, 1) if 'class="livecode-figure"' in s)
+
+
+def test_pdf_shows_what_cells_print_and_draw(built_site: Path) -> None:
+    deck = built_site / "slides" / "01-learning"
+    deck_html = (deck / "index.html").read_text(encoding="utf-8")
+    printed = [t for t in frozen_texts(deck_html).values() if t.strip()]
+    assert printed, "the deck has no text outputs"
+    pdf = deck / "01-learning.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    first_line = printed[0].strip().splitlines()[0]
+    assert " ".join(first_line.split()[:3]) in " ".join(text.split())
+    number = slide_of_first_figure(deck_html)
+    listing = subprocess.run(["pdfimages", "-f", str(number), "-l", str(number), "-list", str(pdf)],
+                             capture_output=True, text=True, check=True).stdout
+    assert len(listing.strip().splitlines()) > 2, f"slide {number} of the PDF has no image:\n{listing}"
+
+
+def test_textbook_page_without_javascript_shows_outputs_and_figures(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}lectures/01-learning/")
+        text = page.locator(".livecode-frozen .livecode-text").first
+        assert text.is_visible() and "売り上げ" in text.inner_text()
+        figures = page.locator(".livecode-frozen img.livecode-figure")
+        assert figures.count() >= 3
+        for i in range(figures.count()):
+            figures.nth(i).scroll_into_view_if_needed()
+            figures.nth(i).evaluate("img => img.decode()")
+            assert figures.nth(i).evaluate("img => img.naturalWidth") > 300
+        assert page.locator("pre.livecode-source").first.is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("deck", ["03-autodiff", "02-gradient-descent"])
+def test_build_output_equals_live_output_for_text_cells(page: Page, built_site: Path, site_url: str, deck: str) -> None:
+    built = frozen_texts((built_site / "lectures" / deck / "index.html").read_text(encoding="utf-8"))
+    page.goto(f"{site_url}lectures/{deck}/")
+    count = page.locator("pre.livecode-source").count()
+    wait_for_cells(page, count)
+    cells = page.locator(".livecode")
+    compared = 0
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        number = int(cell.get_attribute("data-cell") or 0)
+        has_figure = cell.locator("img.livecode-figure").count() > 0
+        assert cell.get_attribute("data-output") in ("build", "none")
+        cell.locator("[data-action=run]").evaluate("b => b.click()")
+        page.wait_for_function("el => ['done', 'error', 'stopped'].includes(el.dataset.state)",
+                               arg=cell.element_handle(), timeout=180_000)
+        assert cell.get_attribute("data-output") == "live"
+        if has_figure or number not in built:
+            continue
+        live = cell.locator(".livecode-output .livecode-text").all_inner_texts()
+        assert "".join(live).strip() == built[number].strip(), f"cell {number}"
+        compared += 1
+    assert compared >= 5
