@@ -73,7 +73,7 @@ async function preload(msg) {
   const t0 = performance.now();
   const found = await packages.load(msg.code, { onMessage: () => {}, onError: (m) => console.warn(m) });
   const t1 = performance.now();
-  // Importing these takes seconds: warm them up (numpy; matplotlib draws a figure).
+  // Importing these takes seconds: warm them up (see warm_up in livecode_runner.py).
   const heavy = packages.packages.filter((name) => found.includes(name));
   if (heavy.length) runner.warm_up(heavy);
   send(toPage.preloaded({ packages: t1 - t0, warmUp: performance.now() - t1, at: performance.now() }));
