@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -87,6 +89,28 @@ def test_head_tags() -> None:
     assert '"../../assets/livecode/livecode.js"' in tags
     assert 'type="module"' in tags
     assert "pyodideUrl" not in tags
+    # The runtime's package list and Pyodide version come from the build (config.js).
+    meta = re.search(r'<meta name="livecode-config" content="([^"]*)">', tags)
+    assert meta is not None
+    cfg = json.loads(html.unescape(meta.group(1)))
+    assert cfg["packages"] == list(la.PACKAGES) == ["numpy", "matplotlib"]
+    assert cfg["pyodideVersion"] == la.PYODIDE_VERSION
+
+
+def test_bundle_key_covers_every_source_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A module added to src/ must make a new bundle (the key hashes the whole folder).
+    src = tmp_path / "theme" / "livecode" / "src"
+    src.mkdir(parents=True)
+    (src / "a.js").write_text("export const a = 1;\n", encoding="utf-8")
+    monkeypatch.setattr(la, "LIVECODE_DIR", tmp_path / "theme" / "livecode")
+    keys = []
+    monkeypatch.setattr(la, "_fingerprint", lambda paths, extra="": keys.append(sorted(p.name for p in paths)) or "k")
+    monkeypatch.setattr(la, "cache_root", lambda: tmp_path / "cache")
+    (tmp_path / "cache" / "livecode-bundle-k").mkdir(parents=True)
+    la._bundle()
+    (src / "b.js").write_text("export const b = 2;\n", encoding="utf-8")
+    la._bundle()
+    assert "b.js" not in keys[0] and "b.js" in keys[1]
 
 
 def test_checksum_mismatch_names_the_file(runtime_assets: Path, tmp_path: Path) -> None:

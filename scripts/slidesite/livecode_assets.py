@@ -35,7 +35,7 @@ FONTJA = ("matplotlib-fontja", "1.1.0")
 PACKAGES = ("numpy", "matplotlib")  # what cells may import, with their dependencies
 # Dependencies matplotlib never imports for a PNG figure: the served lock leaves them out
 # of every `depends`, so they are installed only when a cell imports them (and fonttools
-# when a cell saves figures, see worker.js), saving their download and unpacking.
+# when a cell saves figures, see packages.js), saving their download and unpacking.
 DEFERRED = ("fonttools", "matplotlib-pyodide", "pytz")
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 FONT_FILE = "livecode-jp-gothic.ttf"
@@ -110,6 +110,11 @@ def _publish(build: Path, final: Path) -> Path:
 
 
 def _bundle(node_modules: Path) -> Path:
+    """esbuild's bundle of livecode.js and worker.js (each with the modules it imports) and the CSS.
+
+    The cache key covers every .js, .css and .py file under theme/livecode/, so any module
+    added to src/ (or removed) makes a new bundle.
+    """
     sources = [p for p in LIVECODE_DIR.rglob("*") if p.is_file() and p.suffix in {".js", ".css", ".py"}]
     if not sources:
         raise RuntimeAssetError(f"no live-cell sources under {LIVECODE_DIR}")
@@ -405,12 +410,15 @@ def runtime_head_tags(
     """The <head> HTML for a deck or page; assets_url is site/assets relative to that page.
 
     The bundle (which then adds livecode.css) is imported after the load event, so cells
-    do not delay the page;
+    do not delay the page. The <meta name="livecode-config"> carries what the runtime needs
+    from the build: PACKAGES (prefetched and warmed up when a page imports them) and
+    PYODIDE_VERSION (the worker's speed-ups check it);
     preload="idle" starts Python when the page is idle (idle_delay_ms after load; default 800),
     "run" only at the first Run.
     """
     base = assets_url.rstrip("/")
-    cfg: dict[str, object] = {"preload": preload}
+    # The runtime takes the package list and the Pyodide version from here (config.js).
+    cfg: dict[str, object] = {"preload": preload, "packages": list(PACKAGES), "pyodideVersion": PYODIDE_VERSION}
     if idle_delay_ms is not None:
         cfg["idleDelay"] = idle_delay_ms
     if pyodide_url:

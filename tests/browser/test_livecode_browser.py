@@ -131,10 +131,44 @@ def test_snapshot_start_is_fresh_per_interpreter(site: tuple[Path, StaticServer]
     page.goto(server.url + path)  # type: ignore[attr-defined]
     first = run(page, 1).split()
     assert page.evaluate("window.__livecode.runtime.timing.snapshot") is True  # type: ignore[attr-defined]
+    assert page.evaluate("window.__livecode.runtime.timing.speedups") == "on"  # type: ignore[attr-defined]
+    patched = "import zipimport\nprint(getattr(zipimport.zipimporter.invalidate_caches, '_livecode', False))"
+    page.evaluate("c => { window.__livecode.cells[0].editor.code = c; }", patched)  # type: ignore[attr-defined]
+    assert run(page, 1).strip() == "True"
+    page.evaluate("c => { window.__livecode.cells[0].editor.code = c; }", FRESH)  # type: ignore[attr-defined]
     assert first[1:] == ["1", "/home/pyodide", "module://livecode_mpl_backend"], first
     page.evaluate("window.__livecode.runtime.restart()")  # type: ignore[attr-defined]
     second = run(page, 1).split()
     assert second[1:] == first[1:] and second[0] != first[0]
+
+
+@pytest.mark.parametrize("switch", ["query", "version"])
+def test_plain_path_without_speedups(site: tuple[Path, StaticServer], page: object, switch: str) -> None:
+    # The worker's speed-ups (speedups.js) are skipped when the page turns them off or the
+    # build serves another Pyodide than they were written for: cells still run, figures too.
+    root, server = site
+    # Without the .pyc overlays the first `import matplotlib.pyplot` compiles every module.
+    path = write_page(root, f"t-plain-{switch}", [(FIGURE, "timeout=200"), GRADIENT])
+    if switch == "version":
+        html = (root / f"t-plain-{switch}" / "index.html").read_text(encoding="utf-8")
+        declared = "&quot;pyodideVersion&quot;: &quot;0.27.7&quot;"
+        assert declared in html
+        html = html.replace(declared, "&quot;pyodideVersion&quot;: &quot;0.28.0&quot;")
+        (root / f"t-plain-{switch}" / "index.html").write_text(html, encoding="utf-8")
+    page.goto(server.url + path + ("?livecode-speedups=off" if switch == "query" else ""))  # type: ignore[attr-defined]
+    out = run(page, 1)
+    assert cell(page, 1).get_attribute("data-state") == "done", out  # type: ignore[attr-defined]
+    assert cell(page, 1).locator(".livecode-output img").count() == 1  # type: ignore[attr-defined]
+    assert run(page, 2).strip() == "0.351734"
+    timing = page.evaluate("window.__livecode.runtime.timing")  # type: ignore[attr-defined]
+    reason = "turned off" if switch == "query" else "written for Pyodide 0.27.7, not 0.28.0"
+    assert timing["speedups"] == f"off: {reason}"
+    assert timing["snapshot"] is False
+    assert timing["lastRun"]["dynlibs"] == {"precompiled": 0, "reused": 0}
+    # Python's zipimport is left alone too (livecode_runner.setup(speedups=False)).
+    code = "import zipimport\nprint(getattr(zipimport.zipimporter.invalidate_caches, '_livecode', False))"
+    page.evaluate("c => { window.__livecode.cells[1].editor.code = c; }", code)  # type: ignore[attr-defined]
+    assert run(page, 2).strip() == "False"
 
 
 def test_saving_a_pdf_loads_fonttools(site: tuple[Path, StaticServer], page: object) -> None:

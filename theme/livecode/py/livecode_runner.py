@@ -202,6 +202,9 @@ class _MatplotlibHook(importlib.abc.MetaPathFinder):
 def _keep_zip_directories() -> None:
     """Make `importlib.invalidate_caches()` re-read a zip's directory only if the zip changed.
 
+    A speed-up that replaces a method of zipimport.zipimporter: written for Python 3.12 (Pyodide
+    0.27.7) and applied only there; it keeps the original for zips that did change.
+
     Python 3.12's zipimport re-reads the whole directory of the standard library's zip on
     every call (0.3-2 s in Pyodide), and Pyodide calls it for each package it installs.
     """
@@ -234,10 +237,13 @@ def _keep_zip_directories() -> None:
     zipimport.zipimporter.invalidate_caches = invalidate_caches  # type: ignore[method-assign]
 
 
-def setup(font_path: str | None = None, module_dir: str | None = None) -> None:
-    """Called once per interpreter: figure backend, CJK font hook, importable module dir."""
+def setup(font_path: str | None = None, module_dir: str | None = None, speedups: bool = True) -> None:
+    """Called once per interpreter: figure backend, CJK font hook, importable module dir.
+
+    speedups=False (the worker's plain path, see speedups.js) leaves zipimport as it is.
+    """
     global _font_path, _user_module_dir
-    if sys.platform == "emscripten":
+    if sys.platform == "emscripten" and speedups and sys.version_info[:2] == (3, 12):
         _keep_zip_directories()
     _font_path = font_path
     _user_module_dir = module_dir

@@ -1,0 +1,14 @@
+// After an error: a NameError after jumping straight to a later slide or section usually
+// means a helper defined in an earlier cell, so offer to run those cells first.
+import { LABELS } from "./config.js";
+
+// Cells above `cell` that have not run in the current interpreter.
+export function unrunAbove(cell, cells) {
+  return cells.filter((c) => c.index < cell.index && (c.state !== "done" || c.root.classList.contains("livecode-stale")));
+}
+
+export function hintUnrunCells(cell, cells) {
+  if (!/^NameError: /m.test(cell.output.textContent) || !unrunAbove(cell, cells).length) return;
+  cell.append("notice", "上のセルで定義された名前かもしれません。まだ実行していないセルがあります。\n");
+  cell.addButton("run-above-first", LABELS.runAboveFirst);
+}
