@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -175,19 +177,33 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
     by_index = {c.index: c for c in page.cells}
     worker = WARM.take()
     running: Cell | None = None
+    started = (0.0, 0.0)  # the running cell's start: process CPU seconds, wall-clock seconds
+    heard = time.monotonic()  # when the process last said something
     try:
         worker.conn.send(job)
         while True:
-            limit = (running.timeout or DEFAULT_LIMIT) if running else STARTUP_LIMIT
-            message = worker.receive(limit)
+            message = worker.receive(1.0)
+            if message is not None:
+                heard = time.monotonic()
             if message is None and running is not None:
-                raise _cell_error(page, running, f"ran past its {limit:g} s limit at build ({HINT}; or raise "
-                                  "the limit with timeout=N)")
-            if message is None or message[0] == "gone":
+                limit = running.timeout or DEFAULT_LIMIT
+                cpu, wall = worker.cpu_seconds() - started[0], time.monotonic() - started[1]
+                # CPU time, so that a busy machine does not fail a cell that is merely slowed
+                # down; wall-clock time as a backstop for a cell that sleeps or waits.
+                if cpu > limit or wall > limit * WALL_FACTOR:
+                    raise _cell_error(page, running, f"ran past its {limit:g} s limit at build ({HINT}; or "
+                                      "raise the limit with timeout=N)")
+                continue
+            if message is None:
+                if time.monotonic() - heard < STARTUP_LIMIT:
+                    continue
+                message = GONE
+            if message[0] == "gone":
                 cell = running or page.cells[0]
                 raise _cell_error(page, cell, f"ended the Python process it ran in{worker.last_words()}")
             if message[0] == "start":
                 running = by_index[message[1]]
+                started = (worker.cpu_seconds(), time.monotonic())
             elif message[0] == "done":
                 _, index, status, outputs, asked_input = message
                 result = CellOutput(status, [Output(k, t) for k, t in outputs])
@@ -235,6 +251,14 @@ class CellProcess:
             return GONE
         return message
 
+    def cpu_seconds(self) -> float:
+        """CPU time the process has used (user + system), or 0 where /proc cannot tell."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
     def last_words(self) -> str:
         """The end of what the process wrote to stderr, for an error message."""
         self.process.wait(timeout=5)
@@ -274,6 +298,8 @@ class WarmProcesses:
 
 
 GONE: tuple[Any, ...] = ("gone",)
+WALL_FACTOR = 4  # a cell may take this many times its limit in wall-clock time (waiting, not computing)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STARTUP_LIMIT = 120.0  # seconds for a fresh process to import numpy and matplotlib
 WARM = WarmProcesses(spares=1)
 

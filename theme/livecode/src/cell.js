@@ -1,7 +1,7 @@
 // One live cell: turns a <pre class="livecode-source"> into an editor with Run / Stop /
 // Reset / Copy and a page menu, shows its state (data-state) and status line, and
 // forwards what it shows to the audience window (mirror.js).
-import { IS_NEXT_PREVIEW, LABELS, STATE_TEXT } from "./config.js";
+import { BUILT_NOTE, IS_NEXT_PREVIEW, LABELS, LIVE_ONLY_NOTE, STATE_TEXT } from "./config.js";
 import { el } from "./dom.js";
 import { createEditor } from "./editor.js";
 import { hintUnrunCells, unrunAbove } from "./hints.js";
@@ -14,6 +14,12 @@ import { EditStore } from "./storage.js";
 export let allCells = [];
 export function setCells(cells) {
   allCells = cells;
+}
+
+// What the build put in .livecode-frozen: its status and the nodes of its output.
+function readBuilt(frozen) {
+  const output = frozen.querySelector(".livecode-output");
+  return { status: frozen.dataset.status || "ok", nodes: output ? [...output.childNodes] : [] };
 }
 
 export class Cell {
@@ -30,7 +36,14 @@ export class Cell {
   }
 
   build(pre) {
+    // The build wraps the code and its output in .livecode-cell (data-layout: below | side).
+    const holder = pre.parentElement && pre.parentElement.classList.contains("livecode-cell") ? pre.parentElement : null;
+    const frozen = holder ? holder.querySelector(":scope > .livecode-frozen") : null;
+    this.built = frozen ? readBuilt(frozen) : null;
+    if (frozen) frozen.remove();
     const root = el("div", { class: "livecode", "data-state": "idle", "data-cell": String(this.index) });
+    root.dataset.layout = (holder && holder.dataset.layout) || "below";
+    if (holder) delete holder.dataset.layout; // the layout is the cell's own from now on
     if (this.expectError) root.classList.add("livecode-expect-error");
     const editorBox = el("div", { class: "livecode-editor" });
     const bar = el("div", { class: "livecode-toolbar", role: "toolbar", "aria-label": `セル ${this.index} の操作` });
@@ -76,7 +89,29 @@ export class Cell {
     });
     this.updateEdited();
     this.scheme();
+    this.showBuilt();
     if (IS_NEXT_PREVIEW) this.runBtn.disabled = true;
+  }
+
+  /** Whether the build computed this cell's output (a live-only cell has none). */
+  get hasBuiltOutput() {
+    return !!this.built && this.built.status !== "live-only";
+  }
+
+  // The output computed at build (data-output="build"), quietly marked as such; a live-only
+  // cell says it has none (data-output="none"). A Run replaces it, Reset brings it back.
+  showBuilt() {
+    this.out.clear();
+    if (!this.hasBuiltOutput) {
+      this.root.dataset.output = "none";
+      if (this.built) this.out.append("notice", LIVE_ONLY_NOTE);
+      return;
+    }
+    this.root.dataset.output = "build";
+    if (this.built.nodes.length) {
+      this.out.adopt(this.built.nodes.map((node) => node.cloneNode(true)));
+      this.out.note(BUILT_NOTE);
+    }
   }
 
   // Light or dark token colours, from the background the theme gives the cell.
@@ -107,6 +142,10 @@ export class Cell {
     this.editor.code = this.authorCode;
     this.store.clear();
     this.updateEdited();
+    if (this.state === "loading" || this.state === "running") return;
+    publish(this.index, "built");
+    this.showBuilt();
+    this.setState("idle");
   }
 
   onClick(e) {
@@ -207,6 +246,7 @@ export class Cell {
   clearOutput() {
     publish(this.index, "clear");
     this.out.clear();
+    this.root.dataset.output = "live";
   }
 
   append(kind, text) {
@@ -236,6 +276,7 @@ export class Cell {
     else if (msg.type === "state") this.setState(msg.state);
     else if (msg.type === "status") this.setStatus(msg.text);
     else if (msg.type === "clear") this.clearOutput();
+    else if (msg.type === "built") this.showBuilt();
     else if (msg.type === "out") this.append(msg.kind, msg.text);
   }
 

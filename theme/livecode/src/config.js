@@ -27,6 +27,9 @@ export const LABELS = {
   runAboveFirst: "上のセルを実行してから再実行",
 };
 
+export const BUILT_NOTE = "ビルド時に計算した出力です。「▶ 実行」でこの場で計算し直せます。";
+export const LIVE_ONLY_NOTE = "このセルはビルド時には実行していません。「▶ 実行」で結果が表示されます。\n";
+
 export const STATE_TEXT = {
   idle: "",
   loading: "準備中…",

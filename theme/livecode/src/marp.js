@@ -27,9 +27,11 @@ export function watchSlides(cells) {
 }
 
 // Run each `autorun` cell once, the first time it is visible (on a deck: its slide is active).
+// A cell with an output computed at build shows it at once and is not run: presenting never
+// waits for Python; autorun matters for live-only cells.
 let autorunObserver = null;
 export function watchAutorun(cells) {
-  const pending = cells.filter((c) => c.autorun);
+  const pending = cells.filter((c) => c.autorun && !c.hasBuiltOutput);
   if (!pending.length || IS_NEXT_PREVIEW) return;
   const tryRun = () => {
     for (const cell of [...pending]) {

@@ -55,6 +55,22 @@ export class Output {
     if (atBottom) out.scrollTop = out.scrollHeight;
   }
 
+  /** Take over nodes the build rendered (the same structure append makes); later text starts a new block. */
+  adopt(nodes) {
+    this.element.hidden = false;
+    this.element.append(...nodes);
+    this.images = this.element.querySelectorAll("img.livecode-figure").length;
+    this.pre = null;
+    this.lastKind = null;
+  }
+
+  /** A quiet line under the output that says where it came from. */
+  note(text) {
+    this.element.append(el("p", { class: "livecode-built-note" }, text));
+    this.pre = null;
+    this.lastKind = null;
+  }
+
   /** A button after the output (e.g. retry); the cell's click handler acts on its data-action. */
   addButton(action, label) {
     const btn = el("button", { type: "button", "data-action": action, class: "livecode-btn" }, label);

@@ -62,17 +62,45 @@ function setupPage() {
   schedulePreload(allCode, modules);
 }
 
-// Start Python (and install what the page imports) once the page is idle, so that the
-// first Run is quick; not in an iframe (a deck inside a page) nor in the presenter's preview.
+// When to start Python before the first Run. Outputs are computed at build, so reading
+// needs none of it: a laptop on a fixed line still loads it when the page is idle (the first
+// Run is then quick), but with Data Saver, on a cellular connection or on a touch screen
+// (a phone), nothing is loaded until the reader touches a cell.
+export function preloadPolicy() {
+  if (config.preload !== "idle") return "run";
+  const connection = navigator.connection;
+  if (connection && (connection.saveData || connection.type === "cellular")) return "touch";
+  if (window.matchMedia && matchMedia("(pointer: coarse)").matches) return "touch";
+  return "idle";
+}
+
+// Start Python (and install what the page imports) once the page is idle or a cell is
+// touched, so that the first Run is quick; not in an iframe (a deck inside a page) nor in
+// the presenter's preview.
 let preloadScheduled = false;
+let touchListener = null;
 function schedulePreload(code, modules) {
-  if (config.preload !== "idle" || IN_IFRAME || IS_NEXT_PREVIEW) return;
+  const policy = preloadPolicy();
+  window.__livecode.preloadPolicy = policy;
+  if (policy === "run" || IN_IFRAME || IS_NEXT_PREVIEW) return;
   const go = async () => {
     const mods = await modules;
     runtime.preload(code + "\n" + mods.map((m) => m.text).join("\n"));
   };
   if (runtime.status === "ready" || runtime.status === "loading") {
     go();
+    return;
+  }
+  if (policy === "touch") {
+    const events = ["focusin", "pointerdown"];
+    if (touchListener) for (const type of events) document.removeEventListener(type, touchListener, true);
+    touchListener = (e) => {
+      if (!(e.target instanceof Element) || !e.target.closest(".livecode")) return;
+      for (const type of events) document.removeEventListener(type, touchListener, true);
+      touchListener = null;
+      go();
+    };
+    for (const type of events) document.addEventListener(type, touchListener, true);
     return;
   }
   if (preloadScheduled) return;
