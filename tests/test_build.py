@@ -155,11 +155,17 @@ def test_cells_inside_lists_and_admonitions_work_in_deck_and_pages(tmp_path):
     (root / "docs" / "page.md").write_text(page, encoding="utf-8")
     done = run_build(root)
     assert done.returncode == 0, done.stderr
-    cell = '<pre class="livecode-source" data-cell="1">for i in range(2):\n    print(i)</pre>'
+    # Each cell is one line of HTML: its code, then the output computed at build.
+    cell = ('<div class="livecode-cell" data-layout="below"><pre class="livecode-source" data-cell="1">'
+            'for i in range(2):&#10;    print(i)</pre><div class="livecode-frozen" data-cell="1" data-status="ok">'
+            '<div class="livecode-output"><div class="livecode-text"><span class="livecode-stdout">0&#10;1&#10;</span>')
     assert re.search(r"<li>\s*<p>手順</p>\s*" + re.escape(cell), (root / "site" / "slides" / "c" / "index.html").read_text())
     assert cell in (root / "site" / "lectures" / "c" / "index.html").read_text()
     html = (root / "site" / "page" / "index.html").read_text()
-    assert re.search(r'<div class="admonition note">\s*<p class="admonition-title">例</p>\s*'
-                     r'<pre class="livecode-source" data-cell="1" data-options="autorun">x = 1\n\nprint\(x\)</pre>', html)
-    assert re.search(r'<li>\s*<p>手順</p>\s*<pre class="livecode-source" data-cell="2">2</pre>\s*</li>', html)
+    assert re.search(r'<div class="admonition note">\s*<p class="admonition-title">例</p>\s*<div class="livecode-cell" '
+                     r'data-layout="below"><pre class="livecode-source" data-cell="1" data-options="autorun">'
+                     r'x = 1&#10;&#10;print\(x\)</pre>.*?<span class="livecode-stdout">1&#10;</span>', html)
+    assert re.search(r'<li>\s*<p>手順</p>\s*<div class="livecode-cell" data-layout="below">'
+                     r'<pre class="livecode-source" data-cell="2">2</pre>.*?<span class="livecode-result">2&#10;</span>'
+                     r'.*?</div>\s*</li>', html)
     assert "slidesitecell" not in html

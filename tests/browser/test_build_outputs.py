@@ -17,8 +17,8 @@ pytestmark = pytest.mark.browser
 def frozen_texts(html_text: str) -> dict[int, str]:
     """Cell number → the text of its build-time output (figures left out), from built HTML."""
     texts = {}
-    for block in re.finditer(r'<div class="livecode-frozen" data-cell="(\d+)"[^>]*>(.*?)(?=<div class="livecode-frozen"|$)',
-                             html_text):
+    blocks = re.finditer(r'<div class="livecode-frozen" data-cell="(\d+)"[^>]*>(.*?)$', html_text, re.M)
+    for block in blocks:  # one cell a line
         spans = re.findall(r'<span class="livecode-(?:stdout|stderr|result|error|notice)">(.*?)</span>', block.group(2))
         texts[int(block.group(1))] = html.unescape("".join(spans))
     return texts
@@ -86,3 +86,39 @@ def test_build_output_equals_live_output_for_text_cells(page: Page, built_site: 
         assert "".join(live).strip() == built[number].strip(), f"cell {number}"
         compared += 1
     assert compared >= 5
+
+
+def test_run_replaces_the_build_output_and_reset_brings_it_back(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}lectures/01-learning/")
+    wait_for_cells(page, 1)
+    cell = page.locator(".livecode").first
+    output = cell.locator(".livecode-output")
+    assert cell.get_attribute("data-output") == "build"
+    built = output.locator(".livecode-text").inner_text()
+    assert "売り上げ" in built and output.locator(".livecode-built-note").count() == 1
+    cell.locator("[data-action=run]").click()
+    page.wait_for_function("el => el.dataset.state === 'done'", arg=cell.element_handle(), timeout=180_000)
+    assert cell.get_attribute("data-output") == "live"
+    assert output.locator(".livecode-text").count() == 1  # replaced, never a second copy
+    assert output.locator(".livecode-built-note").count() == 0
+    assert output.locator(".livecode-text").inner_text() == built
+    cell.locator("[data-action=reset]").click()
+    assert cell.get_attribute("data-output") == "build"
+    assert output.locator(".livecode-built-note").count() == 1
+    assert output.locator(".livecode-text").inner_text() == built
+
+
+def test_a_phone_loads_no_python_until_a_cell_is_touched(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(is_mobile=True, has_touch=True, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}lectures/01-learning/")
+        wait_for_cells(page, 1)
+        assert page.evaluate("window.__livecode.preloadPolicy") == "touch"
+        page.wait_for_timeout(2500)  # well past the idle delay (800 ms)
+        assert page.evaluate("window.__livecode.workerStarts") == 0
+        assert page.locator(".livecode").first.get_attribute("data-output") == "build"
+        page.locator(".livecode .cm-content").first.tap()
+        page.wait_for_function("() => window.__livecode.workerStarts === 1")
+    finally:
+        context.close()
