@@ -121,8 +121,10 @@ class Bench:
         self.browser = browser
         self.base = base
 
-    def new_page(self) -> tuple[object, object, list[str]]:
-        ctx = self.browser.new_context()  # type: ignore[attr-defined]
+    def new_page(self, phone: bool = False) -> tuple[object, object, list[str]]:
+        # A phone: a touch screen (pointer: coarse), where the runtime loads nothing before a cell is touched.
+        options = {"is_mobile": True, "has_touch": True, "viewport": {"width": 390, "height": 844}} if phone else {}
+        ctx = self.browser.new_context(**options)  # type: ignore[attr-defined]
         blocked: list[str] = []
 
         def guard(route: object) -> None:
@@ -185,9 +187,9 @@ class Bench:
         ctx.close()  # type: ignore[attr-defined]
         return ms / 1000
 
-    def bytes_before_run(self, path: str, wait: float) -> int:
+    def bytes_before_run(self, path: str, wait: float, phone: bool = False) -> int:
         """Response bytes of everything but the page's HTML, `wait` s after load, no Run."""
-        ctx, page, _ = self.new_page()
+        ctx, page, _ = self.new_page(phone)
         sizes: list[int] = []
         page_url = self.base + path
 
@@ -267,6 +269,12 @@ def main(argv: list[str]) -> int:
         measure(
             "(e') bytes after 10 s idle preload (numpy+mpl page)",
             lambda: bench.bytes_before_run(p_idle, args.idle),
+            kb,
+            "(informative)",
+        )
+        measure(
+            "(e') … on a phone (touch screen: nothing before a cell is touched)",
+            lambda: bench.bytes_before_run(p_idle, args.idle, phone=True),
             kb,
             "(informative)",
         )
