@@ -6,12 +6,8 @@ import base64
 import sys
 from pathlib import Path
 
+import livecode_runner as runner  # theme/livecode/py, on pytest.ini's pythonpath
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "theme" / "livecode" / "py"))
-
-import livecode_runner as runner  # noqa: E402 - after the sys.path line above
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 

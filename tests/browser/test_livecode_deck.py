@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, StaticServer
+from playwright.sync_api import Page, Worker
 from test_livecode_browser import LOAD, cell, run, wait_state
 
 pytestmark = pytest.mark.browser
@@ -75,69 +76,69 @@ def deck_url(deck_site: Path, serve: Callable[..., StaticServer]) -> str:
 ACTIVE = "() => document.querySelector('svg.bespoke-marp-active section').id"
 
 
-def test_cell_in_deck_runs_and_keys_do_not_change_slide(deck_url: str, page: object, tmp_path: Path) -> None:
-    page.goto(deck_url + "#2")  # type: ignore[attr-defined]
-    page.wait_for_selector(".livecode")  # type: ignore[attr-defined]
-    assert page.evaluate(ACTIVE) == "2"  # type: ignore[attr-defined]
-    page.locator(".livecode .cm-content").click()  # type: ignore[attr-defined]
+def test_cell_in_deck_runs_and_keys_do_not_change_slide(deck_url: str, page: Page, tmp_path: Path) -> None:
+    page.goto(deck_url + "#2")
+    page.wait_for_selector(".livecode")
+    assert page.evaluate(ACTIVE) == "2"
+    page.locator(".livecode .cm-content").click()
     for key in ["ArrowRight", "ArrowDown", "PageDown", "Space", "ArrowLeft", "ArrowUp", "End", "Home", "p", "f"]:
-        page.keyboard.press(key)  # type: ignore[attr-defined]
-    page.keyboard.type("# ok")  # type: ignore[attr-defined]
-    page.wait_for_timeout(300)  # type: ignore[attr-defined]
-    assert page.evaluate(ACTIVE) == "2"  # type: ignore[attr-defined]
-    assert len(page.context.pages) == 1  # type: ignore[attr-defined]  # "p" opened no presenter window
-    assert "# ok" in cell(page, 1).locator(".cm-content").inner_text()  # type: ignore[attr-defined]
-    cell(page, 1).locator('[data-action="reset"]').click()  # type: ignore[attr-defined]
-    assert page.evaluate(ACTIVE) == "2"  # type: ignore[attr-defined]
-    page.locator(".livecode .cm-content").click()  # type: ignore[attr-defined]
-    page.keyboard.press("Shift+Enter")  # type: ignore[attr-defined]
+        page.keyboard.press(key)
+    page.keyboard.type("# ok")
+    page.wait_for_timeout(300)
+    assert page.evaluate(ACTIVE) == "2"
+    assert len(page.context.pages) == 1  # "p" opened no presenter window
+    assert "# ok" in cell(page, 1).locator(".cm-content").inner_text()
+    cell(page, 1).locator('[data-action="reset"]').click()
+    assert page.evaluate(ACTIVE) == "2"
+    page.locator(".livecode .cm-content").click()
+    page.keyboard.press("Shift+Enter")
     wait_state(page, 1, ("done", "error"))
-    assert cell(page, 1).locator(".livecode-output").inner_text().strip().startswith("6.1111079")  # type: ignore[attr-defined]
-    assert page.evaluate(ACTIVE) == "2"  # type: ignore[attr-defined]
+    assert cell(page, 1).locator(".livecode-output").inner_text().strip().startswith("6.1111079")
+    assert page.evaluate(ACTIVE) == "2"
     # The cell and its output fit inside the 16:9 slide.
-    box = page.evaluate(  # type: ignore[attr-defined]
+    box = page.evaluate(
         "() => { const s = document.querySelector('svg.bespoke-marp-active section').getBoundingClientRect();"
         " const c = document.querySelector('.livecode').getBoundingClientRect();"
         " return [c.bottom <= s.bottom + 1, c.right <= s.right + 1]; }"
     )
     assert box == [True, True]
-    page.screenshot(path=str(tmp_path / "deck.png"))  # type: ignore[attr-defined]
+    page.screenshot(path=str(tmp_path / "deck.png"))
     artifacts = Path(__file__).parent / "artifacts"
     artifacts.mkdir(exist_ok=True)
     shutil.copy(tmp_path / "deck.png", artifacts / "livecode-deck-slide.png")
     # Outside the editor the same key does change the slide (the check above means something).
-    page.evaluate("document.activeElement.blur()")  # type: ignore[attr-defined]
-    page.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
-    page.wait_for_function(f"({ACTIVE})() === '3'")  # type: ignore[attr-defined]
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"({ACTIVE})() === '3'")
 
 
-def test_next_slide_preview_starts_no_worker(deck_url: str, page: object) -> None:
-    workers: list[object] = []
-    page.on("worker", lambda w: workers.append(w))  # type: ignore[attr-defined]
-    page.goto(deck_url + "?view=next#2")  # type: ignore[attr-defined]
-    page.wait_for_selector(".livecode")  # type: ignore[attr-defined]
-    assert cell(page, 1).locator('[data-action="run"]').is_disabled()  # type: ignore[attr-defined]
-    page.wait_for_timeout(3000)  # type: ignore[attr-defined]
+def test_next_slide_preview_starts_no_worker(deck_url: str, page: Page) -> None:
+    workers: list[Worker] = []
+    page.on("worker", lambda w: workers.append(w))
+    page.goto(deck_url + "?view=next#2")
+    page.wait_for_selector(".livecode")
+    assert cell(page, 1).locator('[data-action="run"]').is_disabled()
+    page.wait_for_timeout(3000)
     assert workers == []
 
 
-def test_presenter_view_runs_cell_and_audience_window_mirrors_it(deck_url: str, page: object) -> None:
-    audience = page.context.new_page()  # type: ignore[attr-defined]
+def test_presenter_view_runs_cell_and_audience_window_mirrors_it(deck_url: str, page: Page) -> None:
+    audience = page.context.new_page()
     audience.goto(deck_url + "#2")
     audience.wait_for_selector(".livecode")
-    page.goto(deck_url + "?view=presenter#2")  # type: ignore[attr-defined]
-    page.wait_for_selector("[class*=presenter-container] .livecode")  # type: ignore[attr-defined]
+    page.goto(deck_url + "?view=presenter#2")
+    page.wait_for_selector("[class*=presenter-container] .livecode")
     # The lecturer edits and runs the cell in the presenter window ...
-    page.locator(".livecode .cm-content").click()  # type: ignore[attr-defined]
-    page.keyboard.press("Control+End")  # type: ignore[attr-defined]
-    page.keyboard.type("\nprint('presenter')")  # type: ignore[attr-defined]
+    page.locator(".livecode .cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nprint('presenter')")
     out = run(page, 1, LOAD)
     assert out.strip().startswith("6.1111079")
     assert out.strip().endswith("presenter")
     # ... and the projector shows the same code, state and output without running Python.
     wait_state(audience, 1, ("done",), timeout=5000)
-    assert "print('presenter')" in cell(audience, 1).locator(".cm-content").inner_text()  # type: ignore[attr-defined]
-    assert cell(audience, 1).locator(".livecode-output").inner_text() == out  # type: ignore[attr-defined]
+    assert "print('presenter')" in cell(audience, 1).locator(".cm-content").inner_text()
+    assert cell(audience, 1).locator(".livecode-output").inner_text() == out
     assert audience.evaluate("window.__livecode.runtime.starts") == 0
     audience.close()
 
@@ -205,33 +206,33 @@ def mkdocs_site(runtime_assets: Path, serve: Callable[..., StaticServer], tmp_pa
     return server
 
 
-def test_instant_navigation_keeps_one_worker(mkdocs_site: StaticServer, page: object) -> None:
-    workers: list[object] = []
-    page.on("worker", lambda w: workers.append(w))  # type: ignore[attr-defined]
-    page.goto(mkdocs_site.url + "/")  # type: ignore[attr-defined]
-    page.wait_for_selector(".livecode")  # type: ignore[attr-defined]
+def test_instant_navigation_keeps_one_worker(mkdocs_site: StaticServer, page: Page) -> None:
+    workers: list[Worker] = []
+    page.on("worker", lambda w: workers.append(w))
+    page.goto(mkdocs_site.url + "/")
+    page.wait_for_selector(".livecode")
     assert run(page, 1).strip() == "3"
-    page.click("text=ページ B へ")  # type: ignore[attr-defined]
-    page.wait_for_url("**/b/")  # type: ignore[attr-defined]
-    page.wait_for_selector(".livecode")  # type: ignore[attr-defined]
-    assert page.evaluate("window.__livecode.cells.length") == 2  # type: ignore[attr-defined]
+    page.click("text=ページ B へ")
+    page.wait_for_url("**/b/")
+    page.wait_for_selector(".livecode")
+    assert page.evaluate("window.__livecode.cells.length") == 2
     assert run(page, 1).strip() == "False"  # a fresh namespace on the new page
     assert run(page, 2).strip() == "2.0"  # numpy already loaded in the same worker
-    assert len([w for w in workers if "livecode" in w.url]) == 1  # type: ignore[attr-defined]
-    assert page.evaluate("window.__livecode.runtime.starts") == 1  # type: ignore[attr-defined]
+    assert len([w for w in workers if "livecode" in w.url]) == 1
+    assert page.evaluate("window.__livecode.runtime.starts") == 1
 
 
 @pytest.mark.parametrize("isolated", [False, True], ids=["plain-host", "cross-origin-isolated"])
-def test_leaving_a_page_stops_its_running_cell(mkdocs_site: StaticServer, page: object, isolated: bool) -> None:
+def test_leaving_a_page_stops_its_running_cell(mkdocs_site: StaticServer, page: Page, isolated: bool) -> None:
     if isolated:
         mkdocs_site.set_headers(ISOLATION)
-    page.goto(mkdocs_site.url + "/")  # type: ignore[attr-defined]
-    assert page.evaluate("crossOriginIsolated") is isolated  # type: ignore[attr-defined]
-    cell(page, 2).locator('[data-action="run"]').click()  # type: ignore[attr-defined]
+    page.goto(mkdocs_site.url + "/")
+    assert page.evaluate("crossOriginIsolated") is isolated
+    cell(page, 2).locator('[data-action="run"]').click()
     wait_state(page, 2, ("running",))
-    page.click("text=ページ B へ")  # type: ignore[attr-defined]
-    page.wait_for_url("**/b/")  # type: ignore[attr-defined]
-    page.wait_for_function("window.__livecode.runtime.current === null", timeout=3000)  # type: ignore[attr-defined]
+    page.click("text=ページ B へ")
+    page.wait_for_url("**/b/")
+    page.wait_for_function("window.__livecode.runtime.current === null", timeout=3000)
     assert run(page, 2).strip() == "2.0"  # the new page's cells run
     # Isolated: the loop was interrupted in the same interpreter; otherwise it was replaced.
-    assert page.evaluate("window.__livecode.runtime.starts") == (1 if isolated else 2)  # type: ignore[attr-defined]
+    assert page.evaluate("window.__livecode.runtime.starts") == (1 if isolated else 2)
