@@ -72,8 +72,13 @@ def stop_worker() -> None:
         _worker = None
 
 
-def run_marp(root: Path, src_dir: Path, out_dir: Path, themes: list[Path], *, pdf: bool = False) -> None:
-    """Convert every `<deck>/index.md` under src_dir into out_dir, in one marp-cli process."""
+def run_marp(
+    root: Path, src_dir: Path, out_dir: Path, themes: list[Path], *, pdf: bool = False, twemoji_base: str | None = None
+) -> None:
+    """Convert every `<deck>/index.md` under src_dir into out_dir, in one marp-cli process.
+
+    twemoji_base: where the emoji pictures are (marp.config.mjs); by default the site's, seen from a deck.
+    """
     args = [
         str(marp_command(root)), "--no-stdin", "--config-file", str(MARP_CONFIG), "--html",
         "--parallel", str(max(2, os.cpu_count() or 2)),
@@ -81,6 +86,8 @@ def run_marp(root: Path, src_dir: Path, out_dir: Path, themes: list[Path], *, pd
         "--input-dir", str(src_dir), "--output", str(out_dir),
     ]
     env = dict(os.environ)
+    if twemoji_base:
+        env["SLIDESITE_TWEMOJI_BASE"] = twemoji_base
     if pdf:
         args += ["--pdf", "--allow-local-files", "--browser-path", browser_path(), "--browser-timeout", "120"]
         # Chromium refuses to run as root without --no-sandbox; marp-cli passes this through.

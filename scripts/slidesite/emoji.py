@@ -1,0 +1,84 @@
+"""Emoji drawn from the site's own twemoji SVGs (npm @twemoji/svg), never from a CDN or the OS.
+
+Marp draws a slide's emoji itself (marp.config.mjs points `emoji.twemoji.base` at the site's copy);
+this module does the same for the text a textbook page adds around the slides (section headings).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from functools import cache
+from pathlib import Path
+
+from .files import place
+
+ROOT = Path(__file__).resolve().parents[2]
+TWEMOJI_DIR = ROOT / "node_modules" / "@twemoji" / "svg"
+# Where the SVGs live in the site, and the URL from /slides/<deck>/ and /lectures/<deck>/ pages.
+SITE_FOLDER = "assets/twemoji/svg"
+URL_FROM_PAGE = "../../" + SITE_FOLDER
+
+
+@cache
+def _sequences() -> tuple[frozenset[str], int]:
+    """Every emoji sequence twemoji has a picture for (also with FE0F), and the longest length."""
+    if not TWEMOJI_DIR.is_dir():
+        return frozenset(), 0
+    found = set()
+    for name in os.listdir(TWEMOJI_DIR):
+        if not name.endswith(".svg"):
+            continue
+        chars = "".join(chr(int(code, 16)) for code in name.removesuffix(".svg").split("-"))
+        if len(chars) == 1 and ord(chars) < 0xA9:
+            continue  # digits, # and *: twemoji has them only as parts of keycaps
+        found.add(chars)
+        if "\u200d" not in chars:
+            # Twemoji's file names drop the presentation selector: ✔️ is 2714.svg.
+            found.add(chars[:1] + "\ufe0f" + chars[1:])
+    return frozenset(found), max(map(len, found), default=0)
+
+
+def find_emoji(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each emoji sequence in text, longest match first."""
+    sequences, longest = _sequences()
+    spans, i = [], 0
+    while i < len(text):
+        if ord(text[i]) >= 0xA9:
+            for end in range(min(len(text), i + longest), i, -1):
+                if text[i:end] in sequences:
+                    spans.append((i, end))
+                    i = end
+                    break
+            else:
+                i += 1
+        else:
+            i += 1
+    return spans
+
+
+def file_name(emoji: str) -> str:
+    """Twemoji's file name for an emoji: code points in hex, FE0F dropped unless a ZWJ sequence."""
+    if "\u200d" not in emoji:
+        emoji = emoji.replace("\ufe0f", "")
+    return "-".join(f"{ord(c):x}" for c in emoji) + ".svg"
+
+
+def twemoji_html(text: str, base: str = URL_FROM_PAGE) -> str:
+    """text with each emoji replaced by an <img> of the site's twemoji picture."""
+    out, last = [], 0
+    for start, end in find_emoji(text):
+        emoji = text[start:end]
+        out += [text[last:start], f'<img class="emoji" draggable="false" alt="{html.escape(emoji)}" '
+                f'src="{base}/{file_name(emoji)}">']
+        last = end
+    return "".join(out + [text[last:]])
+
+
+def install_twemoji(site_dir: Path) -> None:
+    """Put every twemoji SVG into site_dir/assets/twemoji/svg (hard links; unchanged ones skipped)."""
+    if not TWEMOJI_DIR.is_dir():
+        raise FileNotFoundError(f"{TWEMOJI_DIR} is missing: run `npm ci`")
+    target = site_dir / SITE_FOLDER
+    for path in TWEMOJI_DIR.glob("*.svg"):
+        place(path, target / path.name)
