@@ -95,7 +95,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             State.compiling = _compiler.submit(
                 compile_decks, options.root, plan, pdf=False, head_tags=deck_tags, log=log.info
             )
-            State.decks = plan.built()
+            if plan.stale:  # textbook pages are made from the slides marp-cli renders: wait for them
+                _wait_for_decks()
+            else:
+                State.decks = plan.built()
         else:
             State.decks = compile_decks(options.root, plan, pdf=options.pdf, head_tags=deck_tags, log=log.info)
             State.last_good = State.decks
