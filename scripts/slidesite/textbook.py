@@ -230,7 +230,7 @@ def _source_heading(slide: Slide) -> str | None:
 def _notes(slide: Slide) -> str:
     if not slide.notes:
         return ""
-    text = "\n\n".join(n.text for n in slide.notes)
+    text = twemoji_html("\n\n".join(n.text for n in slide.notes))
     indented = "\n".join(("    " + line) if line.strip() else "" for line in text.split("\n"))
     return f'\n??? note "スピーカーノート"\n\n{indented}\n'
 
