@@ -25,6 +25,7 @@ from .dev_server import cache_unchanging_files, poll_often
 from .errors import BuildError, SetupError
 from .files import mirror
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
+from .links import check_site
 from .livecode_fence import modules_html, transform_cells
 from .options import Options, from_mkdocs
 from .page_cache import use_cached_pages
@@ -164,6 +165,12 @@ def on_post_build(config: MkDocsConfig) -> None:
         )
     except (BuildError, SetupError, livecode_assets.RuntimeAssetError) as err:
         raise PluginError(str(err)) from None
+    broken = check_site(site, [Path(p) for p in State.written])
+    if broken:
+        message = "\n".join(map(str, broken))
+        if not State.serving:
+            raise PluginError(message)
+        log.error(message)
 
 
 def _wait_for_decks() -> None:
