@@ -100,18 +100,17 @@ class Deck:
         return headings[0] if headings else self.name
 
     def first_headings(self) -> list[str]:
-        """Plain text of the first heading and of the next heading on the same slide."""
+        """Plain text of the deck's first two headings (h1 and the h2 after it, on one slide or two)."""
+        found: list[str] = []
         for slide in self.slides:
             mask = code_line_mask(slide.lines)
-            found = [
-                plain_text(m.group(2))
-                for line, code in zip(slide.lines, mask, strict=True)
-                if not code and (m := ATX_HEADING.match(line))
-            ]
-            found = [text for text in found if text]
-            if found:
-                return found[:2]
-        return []
+            for line, code in zip(slide.lines, mask, strict=True):
+                m = None if code else ATX_HEADING.match(line)
+                if m and (text := plain_text(m.group(2))):
+                    found.append(text)
+                    if len(found) == 2:
+                        return found
+        return found
 
     @property
     def section(self) -> str:

@@ -202,3 +202,51 @@ def _backgrounds(section: Node) -> list[tuple[str, str]]:
 
     walk(section)
     return found
+
+
+class _Balancer(HTMLParser):
+    """Re-emit a fragment (Markdown with inline HTML) with its tags balanced; text untouched."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            while self.open:
+                last = self.open.pop()
+                self.out.append(f"</{last}>")
+                if last == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        pass
+
+
+def balance_fragment(text: str) -> str:
+    """text with closing tags that close nothing dropped and open tags closed at its end."""
+    if "<" not in text:
+        return text
+    parser = _Balancer()
+    parser.feed(text)
+    parser.close()
+    parser.out.extend(f"</{tag}>" for tag in reversed(parser.open))
+    return "".join(parser.out)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .deck import ATX_HEADING, Deck, Slide, code_line_mask, plain_text
 from .emoji import twemoji_html
-from .slidehtml import Node, SlideHTML, parse_slides, serialise
+from .slidehtml import Node, SlideHTML, balance_fragment, parse_slides, serialise
 
 TITLE_CLASSES = {"lead", "title"}
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
@@ -93,8 +93,8 @@ def _yaml_str(text: str) -> str:
 
 
 def _heading_text(text: str) -> str:
-    """Heading Markdown with emoji drawn from the site's twemoji (math stays TeX for MathJax)."""
-    return twemoji_html(text)
+    """Heading Markdown, its inline HTML balanced, emoji drawn from the site's twemoji (math stays TeX)."""
+    return twemoji_html(balance_fragment(text))
 
 
 def _page_slide(marp_slide: SlideHTML, source: Slide | None, deck_url: str, title_slide: bool) -> PageSlide:
@@ -230,7 +230,7 @@ def _source_heading(slide: Slide) -> str | None:
 def _notes(slide: Slide) -> str:
     if not slide.notes:
         return ""
-    text = twemoji_html("\n\n".join(n.text for n in slide.notes))
+    text = twemoji_html(balance_fragment("\n\n".join(n.text for n in slide.notes)))
     indented = "\n".join(("    " + line) if line.strip() else "" for line in text.split("\n"))
     return f'\n??? note "スピーカーノート"\n\n{indented}\n'
 
