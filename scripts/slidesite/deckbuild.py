@@ -72,7 +72,9 @@ def load_decks(slides_dir: Path) -> list[Deck]:
     for path in paths:
         deck = read_deck(path, names[path])
         if deck.name in seen:
-            raise BuildError(path, f"two decks named {deck.name!r}: {seen[deck.name]} has the same output name", 1)
+            other = _shown(seen[deck.name], slides_dir)
+            raise BuildError(path, f"two decks named {deck.name!r}: {other} has the same output name "
+                             "(names come from paths: see README, 'Bringing a Marp repository')", 1)
         seen[deck.name] = path
         deck.folder = _group_folder(slides_dir, path, deck.name)
         deck.grouped = bool(deck.folder)
