@@ -86,3 +86,32 @@ def test_loose_directives_allow_colons_in_values(tmp_path):
     deck = read_deck(write(tmp_path, text))
     assert deck.slides[0].header == "ためしてみる: a = 20, b = 100"
     assert [n.text for n in deck.slides[0].notes] == ["注意: これはノート"]
+
+
+def test_deck_names_come_from_paths(tmp_path):
+    from slidesite.deck import deck_names
+
+    rels = ["01-a.md", "ch01/lecture.md", "ch02/lecture.md", "part/ch03/index.md", "extra/a.md", "extra/b.md"]
+    paths = [tmp_path / rel for rel in rels]
+    names = deck_names(tmp_path, paths)
+    assert [names[p] for p in paths] == ["01-a", "ch01", "ch02", "part-ch03", "extra-a", "extra-b"]
+
+
+def test_plain_text_strips_markdown_from_titles():
+    from slidesite.deck import plain_text
+
+    assert plain_text("**機械学習講習会**") == "機械学習講習会"
+    assert plain_text("[1] 「学習」") == "[1] 「学習」"
+    assert plain_text("`x_1` と [リンク](a.md) ![図](b.png) <span>_強調_</span> snake_case \\*") == "x_1 と リンク 強調 snake_case *"
+
+
+def test_repeated_first_headings_are_told_apart_by_the_next_heading(tmp_path):
+    from slidesite.deckbuild import load_decks
+
+    for name, h2 in (("ch01", "[1] 「学習」"), ("ch02", "[2] 「勾配」"), ("ch03", None)):
+        (tmp_path / name).mkdir()
+        body = f"# **機械学習講習会**\n\n## {h2}\n" if h2 else "# **機械学習講習会**\n"
+        (tmp_path / name / "lecture.md").write_text(f"---\nmarp: true\n---\n\n{body}", encoding="utf-8")
+    (tmp_path / "solo.md").write_text("---\nmarp: true\n---\n\n# 単独\n", encoding="utf-8")
+    titles = {d.name: d.title for d in load_decks(tmp_path)}
+    assert titles == {"ch01": "[1] 「学習」", "ch02": "[2] 「勾配」", "ch03": "機械学習講習会 (ch03)", "solo": "単独"}

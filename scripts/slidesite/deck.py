@@ -130,13 +130,20 @@ class Deck:
 
 def plain_text(markdown: str) -> str:
     """Heading text without Markdown: no emphasis, code marks, links, images, inline HTML or escapes."""
-    text = re.sub(r"<!--.*?-->", "", markdown)
+    escaped: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:  # a backslash escape stays the literal character
+        escaped.append(m.group(1))
+        return f"\uE000{len(escaped) - 1}\uE001"
+
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|~<>])", keep, markdown)
+    text = re.sub(r"<!--.*?-->", "", text)
     text = re.sub(r"<[^>]+>", "", text)
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", text)  # images: nothing to read
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: their text
     text = re.sub(r"(\*\*|__|~~|\*|`)", "", text)
     text = re.sub(r"(?<!\w)_|_(?!\w)", "", text)  # _emphasis_, not snake_case
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|~<>])", r"\1", text)
+    text = re.sub(r"\uE000(\d+)\uE001", lambda m: escaped[int(m.group(1))], text)
     return re.sub(r"\s+", " ", text).strip()
 
 
