@@ -185,7 +185,20 @@ def parse_slides(page: str) -> list[SlideHTML]:
         classes = (section.get("class") or "").split()
         slides.append(SlideHTML(len(slides) + 1, classes, section.children, pending_bg if kind == "content" else []))
         pending_bg = []
+    if slides:
+        _drop_marp_script(slides[-1].body)
     return slides
+
+
+def _drop_marp_script(body: list[Node]) -> None:
+    """Marp puts its browser script (custom elements for auto-scaling) at the end of the last slide."""
+    for i in range(len(body) - 1, -1, -1):
+        node = body[i]
+        if node.tag is None and not node.raw.strip():
+            continue
+        if node.tag == "script" and not node.attrs:
+            del body[i]
+        return
 
 
 def _backgrounds(section: Node) -> list[tuple[str, str]]:

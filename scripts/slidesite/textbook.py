@@ -27,7 +27,7 @@ ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.I)
 URL_ATTRS = {"src", "href", "poster", "data"}
 HEADING = re.compile(r"h[1-6]")
 SLIDE_CHROME = {"header", "footer"}  # drawn by Marp on every slide; the page has its own heading
-FORMAT = "1"  # bump when the stored slide HTML changes for the same Marp output
+FORMAT = "2"  # bump when the stored slide HTML changes for the same Marp output
 
 
 @dataclass
