@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from . import themes
 from .deck import Deck, deck_names, read_deck
+from .emoji import install_twemoji
 from .errors import BuildError
 from .files import mirror, place, sha256_of
 from .livecode_fence import modules_html, transform_cells
@@ -268,6 +269,7 @@ def _export_pdfs(root: Path, cache: Path, decks: list[Deck]) -> None:
     shutil.rmtree(out, ignore_errors=True)
     fonts_site = cache / "pdf-site"
     themes.install_fonts(fonts_site)
+    install_twemoji(fonts_site)
     fonts_url = (fonts_site / "assets" / "fonts").resolve().as_uri()
     twemoji_url = (fonts_site / "assets" / "twemoji").resolve().as_uri() + "/"
     run_marp(root, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True,

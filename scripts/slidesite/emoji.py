@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -75,10 +76,28 @@ def twemoji_html(text: str, base: str = URL_FROM_PAGE) -> str:
     return "".join(out + [text[last:]])
 
 
-def install_twemoji(site_dir: Path) -> None:
-    """Put every twemoji SVG into site_dir/assets/twemoji/svg (hard links; unchanged ones skipped)."""
+def install_twemoji(site_dir: Path, *, only_used: bool = False) -> None:
+    """Put the twemoji SVGs into site_dir/assets/twemoji/svg (hard links; unchanged ones skipped).
+
+    only_used: just the pictures the site's HTML files refer to (a built site); otherwise all of them
+    (the folder PDF export reads from).
+    """
     if not TWEMOJI_DIR.is_dir():
         raise FileNotFoundError(f"{TWEMOJI_DIR} is missing: run `npm ci`")
     target = site_dir / SITE_FOLDER
-    for path in TWEMOJI_DIR.glob("*.svg"):
-        place(path, target / path.name)
+    names = used_twemoji(site_dir) if only_used else [n for n in os.listdir(TWEMOJI_DIR) if n.endswith(".svg")]
+    for name in names:
+        source = TWEMOJI_DIR / name
+        if source.is_file():
+            place(source, target / name)
+
+
+def used_twemoji(site_dir: Path) -> set[str]:
+    """File names of the twemoji pictures the HTML files under site_dir refer to."""
+    used: set[str] = set()
+    for page in site_dir.rglob("*.html"):
+        used.update(USED.findall(page.read_text(encoding="utf-8", errors="replace")))
+    return used
+
+
+USED = re.compile(r"twemoji/svg/([0-9a-f-]+\.svg)")

@@ -72,7 +72,7 @@ def themes_for_marp(out_dir: Path, fonts_url: str) -> list[Path]:
 def install_fonts(site_dir: Path) -> None:
     """Put the web fonts into site_dir/assets/fonts: <package>.css plus <package>/*.woff2.
 
-    The emoji pictures decks and pages use go along (site_dir/assets/twemoji/svg/).
+    The emoji pictures the site's pages and decks use go along (site_dir/assets/twemoji/svg/).
     Each <package>.css keeps fontsource's unicode-range subsets (woff2 only), so a
     browser downloads only the subsets a page uses. Unchanged files are left alone.
     """
@@ -88,7 +88,7 @@ def install_fonts(site_dir: Path) -> None:
                 _link_or_copy(source_dir / "files" / file_name, fonts_dir / package.name / file_name)
             css_parts.append(_FONTSOURCE_SRC.sub(rf"src: url({package.name}/\g<file>) format('woff2');", css))
         _write_if_changed(fonts_dir / f"{package.name}.css", "\n".join(css_parts))
-    install_twemoji(site_dir)
+    install_twemoji(site_dir, only_used=True)
 
 
 def _write_if_changed(path: Path, text: str) -> None:
