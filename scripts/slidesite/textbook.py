@@ -27,7 +27,7 @@ ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.I)
 URL_ATTRS = {"src", "href", "poster", "data"}
 HEADING = re.compile(r"h[1-6]")
 SLIDE_CHROME = {"header", "footer"}  # drawn by Marp on every slide; the page has its own heading
-FORMAT = "2"  # bump when the stored slide HTML changes for the same Marp output
+FORMAT = "3"  # bump when the stored slide HTML changes for the same Marp output
 
 
 @dataclass
@@ -106,6 +106,8 @@ def _page_slide(marp_slide: SlideHTML, source: Slide | None, deck_url: str, titl
         if heading is not None:
             _remove(body, heading)
             title_html = serialise(heading.children)
+    if not title_slide and source is not None:
+        _headings_as_markdown(body, source, title_html is not None)
     for node in _walk(body):
         _clean(node, deck_url)
         if title_slide and node.tag and HEADING.fullmatch(node.tag):
@@ -119,6 +121,27 @@ def _page_slide(marp_slide: SlideHTML, source: Slide | None, deck_url: str, titl
         for url, alt in marp_slide.backgrounds
     )
     return PageSlide(title_html, serialise(body).strip() + figures, marp_slide.classes)
+
+
+HEADING_MARK = "\0heading\0"
+
+
+def _headings_as_markdown(body: list[Node], source: Slide, title_removed: bool) -> None:
+    """Top-level headings become Markdown headings (split out of the slide's HTML block), so the
+    table of contents lists them and MathJax typesets their TeX there, as it did before."""
+    mask = code_line_mask(source.lines)
+    texts = [m.group(2) for line, code in zip(source.lines, mask, strict=True)
+             if not code and (m := ATX_HEADING.match(line))]
+    if title_removed:
+        texts = texts[1:]
+    rendered = [n for n in _walk(body) if n.tag and HEADING.fullmatch(n.tag)]
+    if len(rendered) != len(texts):
+        return  # headings written as HTML, or inside HTML blocks: keep Marp's markup
+    for node, text in zip(rendered, texts, strict=True):
+        if any(node is top for top in body):
+            level = min(6, max(3, int(node.tag[1]) + 1))
+            node.tag, node.attrs, node.children = None, [], []
+            node.raw = f"{HEADING_MARK}{'#' * level} {text}{HEADING_MARK}"
 
 
 def _walk(nodes: list[Node]):
@@ -213,7 +236,13 @@ def _section(slide: Slide, page_slide: PageSlide, links: PageLinks) -> str:
     )
     classes = " ".join(["slide-body", *page_slide.classes])
     body = page_slide.body
-    block = f'<div class="{html.escape(classes)}">\n{body}\n</div>\n' if body else ""
+    block = ""
+    for i, part in enumerate(body.split(HEADING_MARK)):
+        if i % 2:
+            block += f"{_heading_text(part)}\n\n"
+        elif part.strip():
+            block += f'<div class="{html.escape(classes)}">\n{part.strip()}\n</div>\n\n'
+
     return f"## {_heading_text(title)}\n\n{link}\n\n{block}{_notes(slide)}"
 
 
