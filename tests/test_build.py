@@ -63,13 +63,18 @@ BAD_INPUTS = {
     "broken-yaml": ({"x.md": "---\nmarp: true\ntitle: [oops\n---\n# x\n"}, r"slides/x\.md:3: broken YAML front matter"),
     "unknown-theme": ({"x.md": deck("# x\n", theme="nosuch")}, r"slides/x\.md:3: theme 'nosuch' does not exist"),
     "missing-image": (
-        {"x.md": deck("# x\n\n![w:300](img/none.png)\n")},
-        r"slides/x\.md:7: referenced file not found: img/none\.png",
+        {"ch1/x.md": deck("# x\n\n![w:300](img/none.png)\n")},
+        r"slides/ch1/x\.md:7: referenced file not found: img/none\.png "
+        r"\(looked for slides/ch1/img/none\.png, relative to the deck's folder slides/ch1/\)",
+    ),
+    "broken-link": (
+        {"x.md": deck("# x\n\n[つづき](next.html)\n")},
+        r"lectures/x/index\.html: broken link '\.\./\.\./slides/x/next\.html' \(no slides/x/next\.html in the site\)",
     ),
     "not-marp": ({"x.md": "---\ntheme: honwaka\n---\n# x\n"}, r"slides/x\.md:1: not a Marp deck: add `marp: true`"),
     "same-name": (
-        {"one/x.md": deck("# a\n"), "two/x.md": deck("# b\n")},
-        r"slides/two/x\.md:1: two decks named 'x'",
+        {"x.md": deck("# a\n"), "x/lecture.md": deck("# b\n")},
+        r"slides/x\.md:1: two decks named 'x': slides/x/lecture\.md has the same output name",
     ),
     "front-matter-typo": (
         {"x.md": deck("# x\n", lectur=1)}, r"slides/x\.md:4: unknown front-matter key 'lectur' \(did you mean 'lecture'\?\)",
@@ -143,7 +148,9 @@ def test_decks_load_nothing_from_other_hosts(tmp_path):
     done = run_build(root)
     assert done.returncode == 0, done.stderr
     html = (root / "site" / "slides" / "e" / "index.html").read_text()
-    assert "twemoji" not in html and "😀" in html and "🔗" in html
+    # Emoji are the site's own twemoji pictures, never the CDN Marp uses by default.
+    assert 'alt="😀" src="../../assets/twemoji/svg/1f600.svg"' in html and 'alt="🔗"' in html
+    assert (root / "site" / "assets" / "twemoji" / "svg" / "1f600.svg").is_file()
     assert "<mjx-container" in html or "MathJax" in html  # math rendered at build time
     assert not re.search(r"""(src|href)=["']https?://""", html)
 

@@ -130,3 +130,32 @@ def test_a_cell_fence_that_would_stay_plain_code_stops_the_build(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     with pytest.raises(BuildError, match=r"^d\.md:7: this ```python run fence is indented 4 spaces or more outside"):
         read_deck(write(tmp_path, "---\nmarp: true\n---\n\n# A\n\n    ```python run\n    print(1)\n    ```\n"))
+
+
+def test_deck_names_come_from_paths(tmp_path):
+    from slidesite.deck import deck_names
+
+    rels = ["01-a.md", "ch01/lecture.md", "ch02/lecture.md", "part/ch03/index.md", "extra/a.md", "extra/b.md"]
+    paths = [tmp_path / rel for rel in rels]
+    names = deck_names(tmp_path, paths)
+    assert [names[p] for p in paths] == ["01-a", "ch01", "ch02", "part-ch03", "extra-a", "extra-b"]
+
+
+def test_plain_text_strips_markdown_from_titles():
+    from slidesite.deck import plain_text
+
+    assert plain_text("**機械学習講習会**") == "機械学習講習会"
+    assert plain_text("[1] 「学習」") == "[1] 「学習」"
+    assert plain_text("`x_1` と [リンク](a.md) ![図](b.png) <span>_強調_</span> snake_case \\*") == "x_1 と リンク 強調 snake_case *"
+
+
+def test_repeated_first_headings_are_told_apart_by_the_next_heading(tmp_path):
+    from slidesite.deckbuild import load_decks
+
+    for name, h2 in (("ch01", "[1] 「学習」"), ("ch02", "[2] 「勾配」"), ("ch03", None)):
+        (tmp_path / name).mkdir()
+        body = f"# **機械学習講習会**\n\n## {h2}\n" if h2 else "# **機械学習講習会**\n"
+        (tmp_path / name / "lecture.md").write_text(f"---\nmarp: true\n---\n\n{body}", encoding="utf-8")
+    (tmp_path / "solo.md").write_text("---\nmarp: true\n---\n\n# 単独\n", encoding="utf-8")
+    titles = {d.name: d.title for d in load_decks(tmp_path)}
+    assert titles == {"ch01": "[1] 「学習」", "ch02": "[2] 「勾配」", "ch03": "機械学習講習会 (ch03)", "solo": "単独"}

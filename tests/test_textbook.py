@@ -1,134 +1,215 @@
-"""Deck → textbook page conversion."""
+"""Deck → textbook page: one renderer (Marp's HTML per slide), balanced and contained.
 
+The torture decks (tests/torture_decks.py) are built once with the real pipeline into a
+throwaway project; unit tests cover the HTML balancing on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
-from slidesite.deck import read_deck
-from slidesite.livecode_fence import transform_cells
-from slidesite.textbook import PageLinks, convert
+import pytest
+from project import run_build
+from slidesite.slidehtml import balance_fragment, parse_slides, serialise
+from torture_decks import SLIDE, make_torture_project
 
-LINKS = PageLinks("../../slides/d/", None)
-
-
-def page(tmp_path: Path, body: str, meta: str = "marp: true\ntheme: honwaka\ntitle: 講義\n", links=LINKS) -> str:
-    path = tmp_path / "d.md"
-    path.write_text(f"---\n{meta}---\n\n{body}", encoding="utf-8")
-    return convert(read_deck(path), links)
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
-def render(text: str) -> str:
-    body = text.split("---\n", 2)[2]
-    return markdown.markdown(
-        transform_cells(body),
-        extensions=["attr_list", "md_in_html", "pymdownx.details", "pymdownx.superfences", "admonition",
-                    "pymdownx.arithmatex"],
-        extension_configs={"pymdownx.arithmatex": {"generic": True}},
-    )
+@pytest.fixture(scope="module")
+def torture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_torture_project(tmp_path_factory.mktemp("torture") / "p")
+    done = run_build(root)
+    assert done.returncode == 0, done.stderr
+    return root / "site"
 
 
-def test_directives_and_front_matter_are_removed(tmp_path):
-    text = page(tmp_path, "<!-- _header: 損失 -->\n<!-- paginate: false -->\n\n本文\n")
-    assert "paginate" not in text and "marp: true" not in text and "_header" not in text
-    assert text.startswith('---\ntitle: "講義"\n---\n\n# 講義\n')
+def lecture(site: Path, name: str) -> str:
+    return (site / "lectures" / name / "index.html").read_text(encoding="utf-8")
 
 
-def test_each_slide_is_a_section_titled_by_header_or_first_heading(tmp_path):
-    text = page(tmp_path, "<!-- _header: 損失関数 -->\n\n本文\n\n---\n\n# 最初の見出し\n\n## 小見出し\n\nx\n\n---\n\n文だけ\n")
-    assert "## 損失関数\n" in text
-    assert "## 最初の見出し\n" in text and "# 最初の見出し" not in text.replace("## 最初の見出し", "")
-    assert "### 小見出し" in text
-    assert "## スライド 3\n" in text
+def section(page: str, number: int) -> str:
+    """The page's HTML from slide `number`'s link up to the next section heading."""
+    start = page.rindex("<p>", 0, page.index(f'#{number}" title="スライド {number} を開く"'))
+    ends = [i for i in (page.find("<h2 ", start), page.find("</article>", start)) if i > 0]
+    return page[start : min(ends)]
 
 
-def test_sections_link_to_their_slide_number(tmp_path):
-    text = page(tmp_path, "<!-- _class: lead -->\n\n# T\n\n---\n\n<!-- _header: A -->\n\nx\n\n---\n\n<!-- _header: B -->\n")
-    assert 'href="../../slides/d/#2"' in text and 'href="../../slides/d/#3"' in text
-    assert 'href="../../slides/d/#1"' not in text
+class TagStack(HTMLParser):
+    """Which elements are open after a piece of HTML, and closing tags that closed nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.stray: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+        else:
+            self.stray.append(tag)
 
 
-def test_lead_slide_becomes_the_title_block(tmp_path):
-    text = page(tmp_path, "<!-- _class: lead -->\n\n# **[1] 学習**\n\n## 第1回\n\n2026年4月17日\n", meta="marp: true\ndate: 2026-04-17\n")
-    html = render(text)
-    assert '<div class="title-block">' in html
-    assert "第1回" in html and "2026年4月17日" in html
-    assert "**[1] 学習**" not in text  # the lead h1 became the page title
-    assert text.count("\n# [1] 学習\n") == 1
+def balance_report(html: str) -> TagStack:
+    stack = TagStack()
+    stack.feed(html)
+    stack.close()
+    return stack
 
 
-def test_speaker_notes_become_collapsible_notes(tmp_path):
-    html = render(page(tmp_path, "<!-- _header: A -->\n<!-- ここは\n板書で補足する -->\n\n本文\n"))
-    assert '<details class="note">' in html
-    assert "<summary>スピーカーノート</summary>" in html
-    assert "板書で補足する" in html
+# ------------------------------------------------------------------ balancing on its own
 
 
-def test_theme_classes_keep_their_markup_and_markdown_inside(tmp_path):
-    body = (
-        '<!-- _header: A -->\n\n<div class="def">\n\n**定義** $f(x)$\n\n</div>\n\n'
-        '<span class="dot-text">**偏**</span>微分と <span class="red">赤</span>\n'
-    )
-    html = render(page(tmp_path, body))
-    assert '<div class="def">' in html and "<strong>定義</strong>" in html
-    assert '<span class="dot-text"><strong>偏</strong></span>' in html
-    assert '<span class="arithmatex">\\(f(x)\\)</span>' in html
+MARP_PAGE = (
+    '<div class="marpit"><svg data-marpit-svg="" viewBox="0 0 1280 720"><foreignObject width="1280" height="720">'
+    '<section id="1" class="lead"><h1>T</h1><p>a</div></div> b</p><div class="box"><p><span>open'
+    '</section></foreignObject></svg>'
+    '<svg data-marpit-svg="" viewBox="0 0 1280 720"><foreignObject width="1280" height="720">'
+    '<section id="2"><p>x &amp; y<br />z</p><mjx-container jax="SVG"><svg><path d="M0 0"/></svg></mjx-container>'
+    '</section></foreignObject></svg></div>'
+)
 
 
-def test_marp_image_keywords_become_sized_images(tmp_path):
-    body = "<!-- _header: A -->\n\n![bg right:40%](img/a.png)\n![h:500](img/b.png)\n![w:900 center](img/c.png)\n"
-    for name in "abc":
-        (tmp_path / "img").mkdir(exist_ok=True)
-        (tmp_path / "img" / f"{name}.png").write_bytes(b"")
-    html = render(page(tmp_path, body))
-    assert '<img alt="" class="slide-image slide-bg" src="../../slides/d/img/a.png" loading="lazy">' in html
-    assert 'src="../../slides/d/img/b.png" style="max-height: 375px"' in html
-    assert 'class="slide-image center" src="../../slides/d/img/c.png" style="width: 70%"' in html
+def test_stray_closing_tags_are_dropped_and_open_ones_closed_per_slide():
+    slides = parse_slides(MARP_PAGE)
+    assert [s.classes for s in slides] == [["lead"], []]
+    first = serialise(slides[0].body)
+    assert first == '<h1>T</h1><p>a b</p><div class="box"><p><span>open</span></p></div>'
+    second = serialise(slides[1].body)
+    assert second == '<p>x &amp; y<br />z</p><mjx-container jax="SVG"><svg><path d="M0 0"/></svg></mjx-container>'
 
 
-def test_math_blocks_render_as_arithmatex(tmp_path):
-    html = render(page(tmp_path, "<!-- _header: A -->\n\n$$\n\\frac{1}{2}\n$$\n"))
-    assert '<div class="arithmatex">\\[\n\\frac{1}{2}\n\\]</div>' in html
+def test_fragments_for_headings_and_notes_are_balanced():
+    assert balance_fragment("閉じすぎ </div>") == "閉じすぎ "
+    assert balance_fragment('<span class="red">赤') == '<span class="red">赤</span>'
+    assert balance_fragment("$a<b$ **x**") == "$a<b$ **x**"
 
 
-def test_code_fences_stay_untouched(tmp_path):
-    body = "<!-- _header: A -->\n\n```python\n# <!-- not a note -->\n![x](nope.png)\n# comment\n```\n"
-    text = page(tmp_path, body)
-    assert "```python\n# <!-- not a note -->\n![x](nope.png)\n# comment\n```" in text
+# ------------------------------------------------------------------ the torture decks
 
 
-def test_live_cells_become_escaped_pre_blocks():
-    out = transform_cells('a\n\n```python run autorun timeout=5\nprint("<b>&")\n\nx = 1\n```\n\n```python\ny\n```\n')
-    assert '<pre class="livecode-source" data-cell="1" data-options="autorun timeout=5">' in out
-    assert "print(&quot;&lt;b&gt;&amp;&quot;)&#10;&#10;x = 1</pre>" in out
-    assert "```python\ny\n```" in out
+def test_decks_in_nested_folders_with_equal_file_names_are_named_by_folder(torture):
+    for name in ("course-ch01", "course-ch02", "extra"):
+        assert (torture / "slides" / name / "index.html").is_file(), name
+        assert (torture / "lectures" / name / "index.html").is_file(), name
 
 
-def test_live_cell_code_survives_markdown_with_blank_lines():
-    html = render("---\ntitle: x\n---\n\n<details markdown=\"1\">\n<summary>解答</summary>\n\n```python run\na = 1\n\n\nprint(a < 2)\n```\n\n</details>\n")
-    assert "a = 1&#10;&#10;&#10;print(a &lt; 2)</pre>" in html
+def test_titles_are_plain_text_and_tell_repeated_first_headings_apart(torture):
+    titles = {name: re.search(r"<title>(.*?)</title>", lecture(torture, name)).group(1)
+              for name in ("course-ch01", "course-ch02", "extra")}
+    assert titles["course-ch01"].startswith("[1] 「学習」 - ")
+    assert titles["course-ch02"].startswith("[2] 「勾配」 - ")
+    assert titles["extra"].startswith("コード と リンク の 題 - ")
 
 
-def test_pdf_link_only_when_built(tmp_path):
-    assert ">PDF</a>" not in page(tmp_path, "# x\n")
-    with_pdf = page(tmp_path, "# x\n", links=PageLinks("../../slides/d/", "../../slides/d/d.pdf"))
-    assert '<a class="md-button" href="../../slides/d/d.pdf" download>PDF</a>' in with_pdf
+def test_every_slide_section_is_balanced(torture):
+    page = lecture(torture, "course-ch01")
+    for number in range(2, len(SLIDE) + 1):
+        report = balance_report(section(page, number))
+        assert report.stray == [], (number, report.stray)
+    article = page[page.index("<article"): page.index("</article>") + len("</article>")]
+    report = balance_report(article)
+    assert report.open == [] and report.stray == []
 
 
-def test_image_syntax_inside_inline_code_is_left_alone(tmp_path):
-    text = page(tmp_path, "<!-- _header: A -->\n\n`![bg right:40%](…)` で右に置きます\n")
-    assert "`![bg right:40%](…)` で右に置きます" in text
+def test_stray_and_unclosed_tags_stay_inside_their_section(torture):
+    page = lecture(torture, "course-ch01")
+    stray = section(page, SLIDE["stray"])
+    assert "本文の前" in stray and "閉じタグのあと" in stray
+    assert 'id="閉じすぎ"' in page  # the header's stray </div> left the heading alone
+    unclosed = section(page, SLIDE["unclosed"])
+    assert re.search(r'<div class="box">\s*<p><strong>開いたままの箱</strong></p>\s*'
+                     r'<p><span class="red">赤いまま</span></p>\s*</div>\s*</div>\s*$', unclosed)
+    assert '<h2 id="入れ子のリスト"' in page  # the next section starts outside the box
 
 
-def test_nested_cells_become_placeholders_for_pages_and_indented_html_for_decks():
-    from slidesite.livecode_fence import put_nested_cells
+def test_lists_nest_as_markdown_it_nests_them(torture):
+    lists = section(lecture(torture, "course-ch01"), SLIDE["lists"])
+    assert lists.count("<li>") == 8
+    assert re.search(r"<li>親 A\s*<ul>\s*<li>子 A1（2 字下げ）\s*<ul>\s*<li>孫 A1a</li>", lists)
+    assert re.search(r"<li>親 B\s*<ul>\s*<li>子 B1（4 字下げ）</li>", lists)
 
-    text = '- 手順\n\n    ```python run\n    x = "<a>"\n\n    print(x)\n    ```\n\n!!! note\n\n    ```python run autorun\n    1\n    ```\n'
-    nested: dict[str, str] = {}
-    page = transform_cells(text, nested)
-    assert len(nested) == 2 and all(f"    {token}" in page for token in nested)
-    html = put_nested_cells(f"<ul><li>手順<p>{list(nested)[0]}</p></li></ul><div>{list(nested)[1]}</div>", nested)
-    assert html == (
-        '<ul><li>手順<pre class="livecode-source" data-cell="1">x = &quot;&lt;a&gt;&quot;\n\nprint(x)</pre></li></ul>'
-        '<div><pre class="livecode-source" data-cell="2" data-options="autorun">1</pre></div>'
-    )
-    deck = transform_cells(text)
-    assert '    <pre class="livecode-source" data-cell="1">x = &quot;&lt;a&gt;&quot;\n\n    print(x)</pre>' in deck
+
+def test_soft_line_breaks_and_br_are_kept(torture):
+    breaks = section(lecture(torture, "course-ch01"), SLIDE["breaks"])
+    assert "<p>一行目<br />\n二行目<br />\n三行目</p>" in breaks
+    assert breaks.count("<br") == 5
+
+
+def test_inline_html_with_markdown_inside_and_theme_classes(torture):
+    part = section(lecture(torture, "course-ch01"), SLIDE["html"])
+    assert '<div class="def">' in part and "<strong>定義</strong>" in part and "<em>強調</em>" in part
+    assert '<span class="dot-text"><strong>偏</strong></span>' in part
+    assert "<mjx-container" in part  # Marp's build-time SVG, no client-side typesetting needed
+
+
+def test_tables_math_and_footnotes_read_as_on_the_slide(torture):
+    page = lecture(torture, "course-ch01")
+    table = section(page, SLIDE["table"])
+    assert table.count("<tr>") == 4 and table.count("<mjx-container") == 2
+    align = section(page, SLIDE["align"])
+    assert align.count('display="true"') == 1 and "merror" not in align
+    # Marp has no footnote syntax: the page shows what the slide shows.
+    assert "[^1]" in section(page, SLIDE["footnote"])
+
+
+def test_emoji_are_the_sites_twemoji_everywhere(torture):
+    page = lecture(torture, "course-ch01")
+    emoji = section(page, SLIDE["emoji"])
+    for code in ("2705", "1f440", "1f449", "1f604"):
+        assert f'src="../../assets/twemoji/svg/{code}.svg"' in emoji, code
+    heading = page[page.index('<h2 id="絵文字'):]
+    assert heading.index('alt="✅"') < heading.index("</h2>")
+    deck = (torture / "slides" / "course-ch01" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../../assets/twemoji/svg/2705.svg"' in deck
+    assert not re.search(r"""(src|href)=["']https?://""", deck)
+    assert (torture / "assets" / "twemoji" / "svg" / "2705.svg").is_file()
+
+
+def test_section_classes_backgrounds_and_sized_images(torture):
+    page = lecture(torture, "course-ch01")
+    assert '<div class="slide-body columns">' in section(page, SLIDE["columns"])
+    bg = section(page, SLIDE["bg"])
+    assert 'class="slide-image slide-bg" src="../../slides/course-ch01/img/pic.png"' in bg
+    assert re.search(r'<img [^>]*src="../../slides/course-ch01/img/pic.png"[^>]*style="width: 25%"', bg)
+    assert (torture / "slides" / "course-ch01" / "img" / "pic.png").is_file()
+
+
+def test_code_blocks_and_live_cells_keep_their_markup(torture):
+    part = section(lecture(torture, "course-ch01"), SLIDE["code"])
+    assert '<code class="language-python"><span class="hljs-comment"># 日本語のコメント</span>' in part
+    assert '<pre class="livecode-source" data-cell="1"># セルの中の日本語\nx = &quot;あいう&quot;</pre>' in part
+
+
+def test_lead_slide_is_the_title_block_and_notes_collapse(torture):
+    page = lecture(torture, "course-ch01")
+    block = page[page.index('<div class="title-block">'):]
+    block = block[: block.index("</div>")]
+    assert '<p class="subtitle">[1] 「学習」</p>' in block and "2026/04/17" in block
+    assert "機械学習講習会" not in block  # the lead h1 is the page's own title
+    notes = section(page, SLIDE["emoji"])
+    assert '<details class="note">' in notes and 'alt="👀"' in notes
+
+
+def test_heading_divider_splits_sections_like_marp(torture):
+    page = lecture(torture, "course-ch02")
+    assert '<h2 id="小節その一"' in page and '<h2 id="小節その二"' in page
+    assert 'href="../../slides/course-ch02/#3"' in page
+
+
+def test_the_nav_groups_a_folder_of_decks(torture):
+    home = (torture / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('class="md-nav md-nav--primary"'): home.index('<div class="md-content"')]
+    nav = " ".join(re.sub(r"<[^>]+>", " ", nav).split())
+    assert nav.index(" course ") < nav.index("[1] 「学習」") < nav.index("[2] 「勾配」")
+    assert nav.index("補足資料") < nav.index("コード と リンク の 題")

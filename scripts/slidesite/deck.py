@@ -46,6 +46,11 @@ class Slide:
         return str(value).split() if value else []
 
     @property
+    def header_written(self) -> bool:
+        """True when this slide sets `header` itself (then it titles the slide's section)."""
+        return "header" in self.directives or "_header" in self.directives
+
+    @property
     def header(self) -> str | None:
         value = self.effective.get("header")
         return str(value).strip() if value not in (None, "") else None
@@ -67,6 +72,9 @@ class Deck:
     slides: list[Slide]
     text: str
     refs: list[FileRef]
+    folder: str = ""  # the deck's folder under slides/ ("" at the top), for nav grouping
+    grouped: bool = False  # True when the folder holds several decks: they share a nav group
+    derived_title: str | None = None  # set by load_decks when first headings repeat across decks
 
     @property
     def theme(self) -> str:
@@ -84,20 +92,37 @@ class Deck:
 
     @property
     def title(self) -> str:
+        """Front matter `title`, else the first heading as plain text (see load_decks for repeats)."""
         if self.meta.get("title"):
             return str(self.meta["title"])
+        if self.derived_title:
+            return self.derived_title
+        headings = self.first_headings()
+        return headings[0] if headings else self.name
+
+    def first_headings(self) -> list[str]:
+        """Plain text of the deck's first two headings (h1 and the h2 after it, on one slide or two)."""
+        found: list[str] = []
         for slide in self.slides:
-            for line in slide.lines:
-                m = ATX_HEADING.match(line)
-                if m:
-                    return plain_text(m.group(2))
-        return self.name
+            mask = code_line_mask(slide.lines)
+            for line, code in zip(slide.lines, mask, strict=True):
+                m = None if code else ATX_HEADING.match(line)
+                if m and (text := plain_text(m.group(2))):
+                    found.append(text)
+                    if len(found) == 2:
+                        return found
+        return found
 
     @property
     def section(self) -> str:
+        """Nav group: front matter `section`; numbered lectures; a folder of several decks; the rest."""
+        if self.meta.get("section"):
+            return str(self.meta["section"])
         if self.lecture is not None:
             return "講義"
-        return str(self.meta.get("section") or "補足資料")
+        if self.grouped:
+            return self.folder
+        return "補足資料"
 
     @property
     def cells(self) -> list[Cell]:
@@ -110,10 +135,22 @@ class Deck:
 
 
 def plain_text(markdown: str) -> str:
-    """Heading text without emphasis markers or inline HTML."""
-    text = re.sub(r"<[^>]+>", "", markdown)
-    text = re.sub(r"(\*\*|__|\*|_|`)", "", text)
-    return text.strip()
+    """Heading text without Markdown: no emphasis, code marks, links, images, inline HTML or escapes."""
+    escaped: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:  # a backslash escape stays the literal character
+        escaped.append(m.group(1))
+        return f"\uE000{len(escaped) - 1}\uE001"
+
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|~<>])", keep, markdown)
+    text = re.sub(r"<!--.*?-->", "", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", text)  # images: nothing to read
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: their text
+    text = re.sub(r"(\*\*|__|~~|\*|`)", "", text)
+    text = re.sub(r"(?<!\w)_|_(?!\w)", "", text)  # _emphasis_, not snake_case
+    text = re.sub(r"\uE000(\d+)\uE001", lambda m: escaped[int(m.group(1))], text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], int]:
@@ -156,8 +193,11 @@ def comments_with_lines(lines: list[str], first_line: int, in_code: list[bool]) 
     return found
 
 
-def read_deck(path: Path) -> Deck:
-    """Parse a deck file; raise BuildError naming the file and line on bad input."""
+def read_deck(path: Path, name: str | None = None) -> Deck:
+    """Parse a deck file; raise BuildError naming the file and line on bad input.
+
+    name: the deck's output name (see deck_names); the file's stem by default.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -186,7 +226,26 @@ def read_deck(path: Path) -> Deck:
     slides = _split_slides(lines, body_start, in_code, divider)
     _apply_directives(slides, meta, in_code, lines)
     refs = _file_refs(lines, body_start, in_code) + [FileRef(m, 1) for m in module_list(meta)]
-    return Deck(path.stem, path, meta, slides, text, refs)
+    return Deck(name or path.stem, path, meta, slides, text, refs)
+
+
+def deck_names(slides_dir: Path, paths: list[Path]) -> dict[Path, str]:
+    """Output names from paths under slides/: the URL of a deck is /slides/<name>/.
+
+    A deck directly in slides/ is named by its file (`01-learning.md` → `01-learning`); a deck alone
+    in its folder by the folder's path (`ch01/lecture.md` → `ch01`, `part1/ch02/index.md` →
+    `part1-ch02`); decks that share a folder by folder and file (`extra/a.md` → `extra-a`).
+    """
+    per_folder: dict[Path, int] = {}
+    for path in paths:
+        per_folder[path.parent] = per_folder.get(path.parent, 0) + 1
+    names = {}
+    for path in paths:
+        rel = path.relative_to(slides_dir)
+        folder = list(rel.parent.parts)
+        parts = folder if folder and per_folder[path.parent] == 1 else [*folder, path.stem]
+        names[path] = "-".join(parts)
+    return names
 
 
 def module_list(meta: dict[str, object]) -> list[str]:

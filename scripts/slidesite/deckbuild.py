@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import themes
-from .deck import Deck, read_deck
+from .deck import Deck, deck_names, read_deck
+from .emoji import install_twemoji
 from .errors import BuildError
 from .execute import OutputStore, PageCells, PageOutputs
 from .files import mirror, place, sha256_of
@@ -22,7 +23,8 @@ from .front_matter import key_line
 from .livecode_fence import Frozen, modules_html, transform_cells
 from .marp import MarpWorker, run_marp
 from .paths import MARP_CONFIG, Project
-from .textbook import PageLinks, convert
+from .textbook import FORMAT as TEXTBOOK_FORMAT
+from .textbook import PageLinks, convert, load_slides, save_slides, slides_for_page
 
 # Bump when the compiled output changes for the same inputs.
 BUILD_FORMAT = "4"
@@ -36,13 +38,29 @@ class BuiltDeck:
     folder: Path  # cached output: index.html, referenced files, <deck>.pdf when built
     pdf: bool
 
+    @property
+    def slides_json(self) -> Path:
+        """The slides' page-ready HTML, stored beside the deck's output (not copied to the site)."""
+        return slides_json(self.folder.parent.parent, self.deck.name)
+
     def page_markdown(self) -> str:
         """The textbook page, with links relative to /lectures/<deck>/."""
-        deck_url = f"../../slides/{self.deck.name}/"
+        deck_url = page_deck_url(self.deck)
         links = PageLinks(deck_url, f"{deck_url}{self.deck.name}.pdf" if self.pdf else None)
-        page = convert(self.deck, links)
+        rendered = load_slides(self.slides_json)
+        if rendered is None:
+            raise BuildError(self.deck.path, "no compiled slides for this deck's page (rebuild)")
+        page = convert(self.deck, links, rendered)
         modules = modules_html([(PurePosixPath(m).name, deck_url + m) for m in self.deck.modules])
         return page + ("\n" + modules + "\n" if modules else "")
+
+
+def page_deck_url(deck: Deck) -> str:
+    return f"../../slides/{deck.name}/"
+
+
+def slides_json(cache: Path, name: str) -> Path:
+    return cache / "textbook" / f"{name}.json"
 
 
 def discover(slides_dir: Path) -> list[Path]:
@@ -54,11 +72,17 @@ def load_decks(slides_dir: Path) -> list[Deck]:
     decks: list[Deck] = []
     seen: dict[str, Path] = {}
     known = themes.known_themes()
-    for path in discover(slides_dir):
-        deck = read_deck(path)
+    paths = discover(slides_dir)
+    names = deck_names(slides_dir, paths)
+    for path in paths:
+        deck = read_deck(path, names[path])
         if deck.name in seen:
-            raise BuildError(path, f"two decks named {deck.name!r}: {seen[deck.name]} has the same output name", 1)
+            other = _shown(seen[deck.name], slides_dir)
+            raise BuildError(path, f"two decks named {deck.name!r}: {other} has the same output name "
+                             "(names come from paths: see README, 'Bringing a Marp repository')", 1)
         seen[deck.name] = path
+        deck.folder = _group_folder(slides_dir, path, deck.name)
+        deck.grouped = bool(deck.folder)
         if deck.theme not in known:
             raise BuildError(path, f"theme {deck.theme!r} does not exist (known: {', '.join(sorted(known))})",
                              key_line(deck.text.split("\n"), "theme"))
@@ -67,9 +91,50 @@ def load_decks(slides_dir: Path) -> list[Deck]:
             if not target.is_relative_to(slides_dir.resolve()):
                 raise BuildError(path, f"referenced file {ref.rel!r} lies outside {slides_dir.name}/", ref.line)
             if not target.is_file():
-                raise BuildError(path, f"referenced file not found: {ref.rel}", ref.line)
+                raise BuildError(
+                    path,
+                    f"referenced file not found: {ref.rel} (looked for {_shown(target, slides_dir)}, "
+                    f"relative to the deck's folder {_shown(path.parent, slides_dir)}/)",
+                    ref.line,
+                )
         decks.append(deck)
+    _tell_titles_apart(decks)
     return decks
+
+
+def _shown(path: Path, slides_dir: Path) -> str:
+    """A path as the author sees it: from the project folder (the one holding slides/)."""
+    try:
+        return path.resolve().relative_to(slides_dir.resolve().parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _group_folder(slides_dir: Path, path: Path, name: str) -> str:
+    """The folder whose decks share a nav group: a deck's own folder, or for a deck named after
+    its folder (alone in it, `ch01/lecture.md`) that folder's parent; "" for the top of slides/."""
+    folder = path.parent.relative_to(slides_dir)
+    if folder.parts and name == "-".join(folder.parts):
+        folder = folder.parent
+    return folder.as_posix() if folder.parts else ""
+
+
+def _tell_titles_apart(decks: list[Deck]) -> None:
+    """Decks without a front-matter title whose first headings repeat: use the next heading."""
+    untitled = [d for d in decks if not d.meta.get("title")]
+    count: dict[str, int] = {}
+    for deck in untitled:
+        count[deck.title] = count.get(deck.title, 0) + 1
+    for deck in untitled:
+        if count[deck.title] > 1:
+            headings = deck.first_headings()
+            deck.derived_title = headings[1] if len(headings) > 1 else f"{deck.title} ({deck.name})"
+    repeated: dict[str, int] = {}
+    for deck in untitled:
+        repeated[deck.title] = repeated.get(deck.title, 0) + 1
+    for deck in untitled:
+        if repeated[deck.title] > 1:
+            deck.derived_title = f"{deck.title} ({deck.name})"
 
 
 def sort_key(deck: Deck) -> tuple[int, int, str]:
@@ -125,7 +190,12 @@ def plan_decks(
     manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     theme_files = themes.theme_files()
     keys = {d.name: _deck_key(d, theme_files, head_tags(d), outputs.get(d.path)) for d in decks}
-    stale = [d for d in decks if manifest.get(d.name) != keys[d.name] or not (cache / "decks" / d.name).exists()]
+    stale = [
+        d for d in decks
+        if manifest.get(d.name) != keys[d.name]
+        or not (cache / "decks" / d.name).exists()
+        or not slides_json(cache, d.name).exists()
+    ]
     return DeckPlan(cache, decks, keys, manifest, stale, outputs)
 
 
@@ -168,7 +238,7 @@ def _deck_key(deck: Deck, theme_files: list[Path], tags: str, outputs: PageOutpu
     refs = [deck.path.parent / r.rel for r in deck.refs]
     cell_css = themes.CELL_OUTPUT_CSS
     frozen = outputs.key if outputs else "-"
-    return sha256_of(BUILD_FORMAT, deck.text, tags, MARP_CONFIG, frozen, cell_css, *theme_files, *refs)
+    return sha256_of(BUILD_FORMAT, TEXTBOOK_FORMAT, deck.text, tags, MARP_CONFIG, frozen, cell_css, *theme_files, *refs)
 
 
 def _stage_sources(
@@ -204,6 +274,7 @@ def _compile(
         if not html_path.exists():
             raise BuildError(deck.path, "marp-cli produced no HTML for this deck")
         page = html_path.read_text(encoding="utf-8")
+        save_slides(slides_json(cache, deck.name), slides_for_page(deck, page, page_deck_url(deck)))
         page = page.replace("</head>", head_tags(deck) + "</head>", 1)
         html_path.write_text(page, encoding="utf-8")
         mirror(src / deck.name, out / deck.name, "**/*")
@@ -223,8 +294,11 @@ def _export_pdfs(project: Project, cache: Path, decks: list[Deck], outputs: dict
     shutil.rmtree(out, ignore_errors=True)
     fonts_site = cache / "pdf-site"
     themes.install_fonts(fonts_site, project.node_modules)
+    install_twemoji(fonts_site, project.node_modules)
     fonts_url = (fonts_site / "assets" / "fonts").resolve().as_uri()
-    run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True)
+    twemoji_url = (fonts_site / "assets" / "twemoji").resolve().as_uri() + "/"
+    run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True,
+             twemoji_base=twemoji_url)
     for deck in decks:
         made = out / deck.name / "index.pdf"
         if not made.exists():

@@ -41,6 +41,7 @@ from .errors import BuildError, SetupError
 from .execute import OutputStore, PageCells, PageOutputs, execute
 from .files import mirror, place
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
+from .links import check_site
 from .livecode_fence import Frozen, modules_html, put_nested_cells, transform_cells
 from .marp import MarpWorker
 from .memo import BuildMemo
@@ -152,7 +153,10 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
                     compile_decks, project, plan, pdf=False, head_tags=deck_tags, log=log.info,
                     worker=self.marp_worker,
                 )
-                self.decks = plan.built()
+                if plan.stale:  # textbook pages are made from the slides marp-cli renders: wait for them
+                    self._wait_for_decks()
+                else:
+                    self.decks = plan.built()
             else:
                 self.decks = compile_decks(project, plan, pdf=settings.pdf, head_tags=deck_tags, log=log.info)
                 self.last_good = self.decks
@@ -234,6 +238,12 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             )
         except (BuildError, SetupError, livecode_assets.RuntimeAssetError, FileNotFoundError) as err:
             raise PluginError(str(err)) from None
+        broken = check_site(site, [Path(p) for p in self.written])
+        if broken:
+            message = "\n".join(map(str, broken))
+            if not self.serving:
+                raise PluginError(message)
+            log.error(message)
 
     # ------------------------------------------------------------------ helpers
 

@@ -1,30 +1,34 @@
-"""Turn a parsed deck into the Markdown of its textbook page.
+"""Turn a deck and the HTML Marp rendered for its slides into the Markdown of its textbook page.
 
-Each slide becomes a section titled by its `_header` (or first heading) with a link to
-the slide; the lead/title slide becomes the title block; speaker notes become
-collapsible notes; Marp image keywords become ordinary sized images.
+One renderer: each section's body is the HTML marp-cli rendered for that slide (see slidehtml),
+so lists, line breaks, tables, math and emoji read as on the slide. The page's Markdown only adds
+what belongs to the page: a section heading from the slide's `_header` (or first heading) with a
+link to the slide, the lead/title slide as the title block, and speaker notes as collapsible notes.
+Marp image keywords (`bg right:40%`, `h:500`, `w:900`) become ordinary sized images.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from .deck import ATX_HEADING, COMMENT, INLINE_CODE, MD_IMAGE, Deck, Slide, code_line_mask
+from .deck import ATX_HEADING, Deck, Slide, code_line_mask, plain_text
+from .emoji import twemoji_html
+from .slidehtml import Node, SlideHTML, balance_fragment, parse_slides, serialise
 
-STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
-DIV_OPEN = re.compile(r"^(\s*)<(div|details)\b(?![^>]*\bmarkdown=)([^>]*)>")
-HTML_IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*["'])([^"']+)(["'])""", re.I)
-SIZE = re.compile(r"^(w|width|h|height):(\d+(?:\.\d+)?)(px)?$")
 TITLE_CLASSES = {"lead", "title"}
-# Marp image keywords that only make sense on a slide.
-SLIDE_ONLY_KEYWORDS = re.compile(
-    r"^(bg|left|right|contain|cover|fit|auto|vertical|\d+(\.\d+)?%|(left|right):\d+(\.\d+)?%|"
-    r"(blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia)(:.*)?)$"
-)
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
+PX = re.compile(r"(width|height)\s*:\s*(\d+(?:\.\d+)?)px")
+ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.I)
+URL_ATTRS = {"src", "href", "poster", "data"}
+HEADING = re.compile(r"h[1-6]")
+SLIDE_CHROME = {"header", "footer"}  # drawn by Marp on every slide; the page has its own heading
+FORMAT = "3"  # bump when the stored slide HTML changes for the same Marp output
 
 
 @dataclass
@@ -35,15 +39,53 @@ class PageLinks:
     pdf: str | None
 
 
-def convert(deck: Deck, links: PageLinks) -> str:
+@dataclass
+class PageSlide:
+    """What a page needs of one slide: its body HTML (URLs relative to the deck folder)."""
+
+    title_html: str | None  # the slide's first heading as HTML, when it titles the section
+    body: str
+    classes: list[str]
+
+
+def slides_for_page(deck: Deck, marp_html: str, deck_url: str) -> list[PageSlide]:
+    """Each slide's balanced body HTML, headings demoted, Marp's slide chrome left out.
+
+    deck_url: the deck's folder relative to the page; the slides' relative URLs are rewritten onto it.
+    """
+    rendered = parse_slides(marp_html)
+    out = []
+    for i, marp_slide in enumerate(rendered):
+        source = deck.slides[i] if i < len(deck.slides) else None
+        title_slide = i == 0 and bool(set(marp_slide.classes) & TITLE_CLASSES)
+        out.append(_page_slide(marp_slide, source, deck_url, title_slide))
+    return out
+
+
+def save_slides(path: Path, slides: list[PageSlide]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"format": FORMAT, "slides": [s.__dict__ for s in slides]}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def load_slides(path: Path) -> list[PageSlide] | None:
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != FORMAT:
+        return None
+    return [PageSlide(**s) for s in data["slides"]]
+
+
+def convert(deck: Deck, links: PageLinks, rendered: list[PageSlide]) -> str:
     """The textbook page's Markdown (front matter included)."""
-    parts = [f"---\ntitle: {_yaml_str(deck.title)}\n---\n", f"# {deck.title}\n"]
-    slides = list(deck.slides)
-    if slides and set(slides[0].classes) & TITLE_CLASSES:
-        parts.append(_title_block(slides.pop(0), deck, links))
+    parts = [f"---\ntitle: {_yaml_str(deck.title)}\n---\n", f"# {_heading_text(deck.title)}\n"]
+    pairs = list(zip(deck.slides, rendered, strict=False))
+    if pairs and set(pairs[0][1].classes) & TITLE_CLASSES:
+        parts.append(_title_block(*pairs.pop(0), links))
     parts.append(_deck_embed(deck, links))
-    for slide in slides:
-        parts.append(_section(slide, deck, links))
+    for slide, page_slide in pairs:
+        parts.append(_section(slide, page_slide, links))
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -51,23 +93,122 @@ def _yaml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _title_block(slide: Slide, deck: Deck, links: PageLinks) -> str:
-    body = _body_lines(slide, deck, links)
-    kept = []
-    dropped_title = False
-    for line in body:
-        m = ATX_HEADING.match(line)
-        if m and not dropped_title and len(m.group(1)) == 1:
-            dropped_title = True
-            continue
-        if m:
-            line = f'<p class="subtitle" markdown>{m.group(2)}</p>'
-        kept.append(line)
-    text = "\n".join(kept).strip()
-    text = re.sub(r"(<br\s*/?>\s*\n?)+", "", text).strip()
-    inner = text
-    notes = _notes(slide)
-    return f'<div class="title-block" markdown="1">\n\n{inner}\n\n</div>\n{notes}'
+def _heading_text(text: str) -> str:
+    """Heading Markdown, its inline HTML balanced, emoji drawn from the site's twemoji (math stays TeX)."""
+    return twemoji_html(balance_fragment(text))
+
+
+def _page_slide(marp_slide: SlideHTML, source: Slide | None, deck_url: str, title_slide: bool) -> PageSlide:
+    body = [n for n in marp_slide.body if n.tag not in SLIDE_CHROME]
+    has_header = source is not None and source.header_written
+    title_html = None
+    if not has_header or title_slide:
+        heading = _first_heading(body)
+        if heading is not None:
+            _remove(body, heading)
+            title_html = serialise(heading.children)
+    if not title_slide and source is not None:
+        _headings_as_markdown(body, source, title_html is not None)
+    for node in _walk(body):
+        _clean(node, deck_url)
+        if title_slide and node.tag and HEADING.fullmatch(node.tag):
+            # The deck's other headings (chapter list) become subtitles under the title.
+            node.tag, node.attrs, node.raw = "p", [("class", "subtitle")], ""
+        elif title_slide and node.tag == "br":
+            node.tag, node.raw = None, " "
+    figures = "".join(
+        f'<img alt="{html.escape(alt)}" class="slide-image slide-bg" src="{html.escape(_relative(url, deck_url))}"'
+        ' loading="lazy">'
+        for url, alt in marp_slide.backgrounds
+    )
+    return PageSlide(title_html, serialise(body).strip() + figures, marp_slide.classes)
+
+
+HEADING_MARK = "\0heading\0"
+
+
+def _headings_as_markdown(body: list[Node], source: Slide, title_removed: bool) -> None:
+    """Top-level headings become Markdown headings (split out of the slide's HTML block), so the
+    table of contents lists them and MathJax typesets their TeX there, as it did before."""
+    mask = code_line_mask(source.lines)
+    texts = [m.group(2) for line, code in zip(source.lines, mask, strict=True)
+             if not code and (m := ATX_HEADING.match(line))]
+    if title_removed:
+        texts = texts[1:]
+    rendered = [n for n in _walk(body) if n.tag and HEADING.fullmatch(n.tag)]
+    if len(rendered) != len(texts):
+        return  # headings written as HTML, or inside HTML blocks: keep Marp's markup
+    for node, text in zip(rendered, texts, strict=True):
+        if any(node is top for top in body):
+            level = min(6, max(3, int((node.tag or "h2")[1]) + 1))
+            node.tag, node.attrs, node.children = None, [], []
+            node.raw = f"{HEADING_MARK}{'#' * level} {text}{HEADING_MARK}"
+
+
+def _walk(nodes: list[Node]) -> Iterator[Node]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _first_heading(nodes: list[Node]) -> Node | None:
+    for node in _walk(nodes):
+        if node.tag and HEADING.fullmatch(node.tag):
+            return node
+    return None
+
+
+def _remove(nodes: list[Node], target: Node) -> bool:
+    for i, node in enumerate(nodes):
+        if node is target:
+            del nodes[i]
+            return True
+        if _remove(node.children, target):
+            return True
+    return False
+
+
+def _clean(node: Node, deck_url: str) -> None:
+    """Page-ready markup for one element: demoted headings, sized images, URLs onto the deck folder."""
+    tag = node.tag
+    if tag is None or tag == "mjx-container":
+        return
+    for key, value in node.attrs:
+        if key in URL_ATTRS and value and not ABSOLUTE.match(value):
+            node.set(key, _relative(value, deck_url))
+    if HEADING.fullmatch(tag):
+        node.tag = f"h{min(6, max(3, int(tag[1]) + 1))}"
+        node.set("id", None)
+    if node.get("markdown") is not None:  # md_in_html would parse the slide's HTML again
+        node.set("markdown", None)
+    if tag == "img" and node.get("data-marp-twemoji") is None:
+        _size_image(node)
+
+
+def _size_image(node: Node) -> None:
+    styles = []
+    for prop, value in PX.findall(node.get("style") or ""):
+        if prop == "width":
+            styles.append(f"width: {min(100, round(100 * float(value) / SLIDE_WIDTH))}%")
+        else:
+            # Slides are 720px tall; keep the picture's share of the page height.
+            styles.append(f"max-height: {round(float(value) * 0.75)}px")
+    classes = ["slide-image"] + (node.get("class") or "").split()
+    node.set("class", " ".join(classes))
+    node.set("style", "; ".join(styles) or None)
+    node.set("loading", "lazy")
+
+
+def _relative(url: str, deck_url: str) -> str:
+    """A URL relative to the deck folder, made relative to the page."""
+    if ABSOLUTE.match(url):
+        return url
+    joined = posixpath.normpath(deck_url + url)
+    return joined + "/" if url.endswith("/") or url in (".", "./") else joined
+
+
+def _title_block(slide: Slide, page_slide: PageSlide, links: PageLinks) -> str:
+    return f'<div class="title-block">\n{page_slide.body}\n</div>\n{_notes(slide)}'
 
 
 def _deck_embed(deck: Deck, links: PageLinks) -> str:
@@ -84,115 +225,44 @@ def _deck_embed(deck: Deck, links: PageLinks) -> str:
     )
 
 
-def _section(slide: Slide, deck: Deck, links: PageLinks) -> str:
-    body = _body_lines(slide, deck, links)
-    title = slide.effective.get("header") if "header" in slide.directives or "_header" in slide.directives else None
-    title = str(title).strip() if title not in (None, "") else None
-    heading_index = None
-    if title is None:
-        for i, line in enumerate(body):
-            m = ATX_HEADING.match(line)
-            if m:
-                title, heading_index = m.group(2), i
-                break
+def _section(slide: Slide, page_slide: PageSlide, links: PageLinks) -> str:
+    title = slide.header if slide.header_written else None
+    if title is None and page_slide.title_html is not None:
+        title = _source_heading(slide)
     if title is None:
         title = slide.header or f"スライド {slide.number}"
-    if heading_index is not None:
-        body = body[:heading_index] + body[heading_index + 1 :]
-    body = _demote_headings(body)
-    text = "\n".join(body).strip()
     link = (
         f'<a class="slide-link" href="{links.deck}#{slide.number}" '
         f'title="スライド {slide.number} を開く">スライド {slide.number}</a>'
     )
-    return f"## {title}\n\n{link}\n\n{text}\n{_notes(slide)}"
+    classes = " ".join(["slide-body", *page_slide.classes])
+    body = page_slide.body
+    block = ""
+    for i, part in enumerate(body.split(HEADING_MARK)):
+        if i % 2:
+            block += f"{_heading_text(part)}\n\n"
+        elif part.strip():
+            block += f'<div class="{html.escape(classes)}">\n{part.strip()}\n</div>\n\n'
+
+    return f"## {_heading_text(title)}\n\n{link}\n\n{block}{_notes(slide)}"
+
+
+def _source_heading(slide: Slide) -> str | None:
+    """The Markdown of the slide's first heading: math stays TeX, so MathJax draws it in the TOC too."""
+    mask = code_line_mask(slide.lines)
+    for line, code in zip(slide.lines, mask, strict=True):
+        m = None if code else ATX_HEADING.match(line)
+        if m:
+            return m.group(2)
+    return None
 
 
 def _notes(slide: Slide) -> str:
     if not slide.notes:
         return ""
-    text = "\n\n".join(n.text for n in slide.notes)
+    text = twemoji_html(balance_fragment("\n\n".join(n.text for n in slide.notes)))
     indented = "\n".join(("    " + line) if line.strip() else "" for line in text.split("\n"))
     return f'\n??? note "スピーカーノート"\n\n{indented}\n'
 
 
-def _demote_headings(lines: list[str]) -> list[str]:
-    mask = code_line_mask(lines)
-    out = []
-    for line, code in zip(lines, mask, strict=True):
-        m = None if code else ATX_HEADING.match(line)
-        if m:
-            level = min(6, max(3, len(m.group(1)) + 1))
-            line = f"{'#' * level} {m.group(2)}"
-        out.append(line)
-    return out
-
-
-def _body_lines(slide: Slide, deck: Deck, links: PageLinks) -> list[str]:
-    """The slide's Markdown without comments, styles or slide-only syntax."""
-    mask = code_line_mask(slide.lines)
-    chunks: list[tuple[bool, list[str]]] = []
-    for line, code in zip(slide.lines, mask, strict=True):
-        if chunks and chunks[-1][0] == code:
-            chunks[-1][1].append(line)
-        else:
-            chunks.append((code, [line]))
-    out: list[str] = []
-    for code, lines in chunks:
-        if code:
-            out.extend(lines)
-            continue
-        text = "\n".join(lines)
-        text = COMMENT.sub("", text)
-        text = STYLE_BLOCK.sub("", text)
-        text = _outside_inline_code(text, lambda part: _rewrite_images(part, links))
-        out.extend(DIV_OPEN.sub(r'\1<\2\3 markdown="1">', line) for line in text.split("\n"))
-    while out and not out[0].strip():
-        out.pop(0)
-    return out
-
-
-def _outside_inline_code(text: str, change: Callable[[str], str]) -> str:
-    """Apply change to the text between inline code spans only."""
-    out, last = [], 0
-    for m in INLINE_CODE.finditer(text):
-        out += [change(text[last : m.start()]), m.group(0)]
-        last = m.end()
-    return "".join(out + [change(text[last:])])
-
-
-def _rewrite_images(text: str, links: PageLinks) -> str:
-    # <img> tags the author wrote first: the Markdown images become <img> tags with final URLs.
-    text = HTML_IMG_SRC.sub(lambda m: m.group(1) + _asset_url(m.group(2), links) + m.group(3), text)
-    return MD_IMAGE.sub(lambda m: _image(m, links), text)
-
-
-def _asset_url(url: str, links: PageLinks) -> str:
-    if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", url, re.I):
-        return url
-    return links.deck + url
-
-
-def _image(m: re.Match[str], links: PageLinks) -> str:
-    words = m.group("alt").split()
-    kept, classes, styles = [], ["slide-image"], []
-    for word in words:
-        size = SIZE.match(word)
-        if size:
-            value = float(size.group(2))
-            if size.group(1).startswith("w"):
-                styles.append(f"width: {min(100, round(100 * value / SLIDE_WIDTH))}%")
-            else:
-                # Slides are 720px tall; keep the picture's share of the page height.
-                styles.append(f"max-height: {round(value * 0.75)}px")
-        elif word == "bg":
-            classes.append("slide-bg")
-        elif word == "center":
-            classes.append("center")
-        elif not SLIDE_ONLY_KEYWORDS.match(word):
-            kept.append(word)
-    url = _asset_url(m.group("url").strip("<>"), links)
-    # Raw HTML, not Markdown: MkDocs would try to resolve a link into the deck folder as a docs file.
-    style = f' style="{"; ".join(styles)}"' if styles else ""
-    alt = html.escape(" ".join(kept))
-    return f'<img alt="{alt}" class="{" ".join(classes)}" src="{html.escape(url)}"{style} loading="lazy">'
+__all__ = ["PageLinks", "PageSlide", "convert", "load_slides", "plain_text", "save_slides", "slides_for_page"]

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .emoji import install_twemoji
 from .files import place
 from .paths import THEME_DIR
 
@@ -76,6 +77,7 @@ def cell_output_style() -> str:
 def install_fonts(site_dir: Path, node_modules: Path) -> None:
     """Put the web fonts of node_modules/@fontsource into site_dir/assets/fonts: <package>.css, <package>/*.woff2.
 
+    The emoji pictures the site's pages and decks use go along (site_dir/assets/twemoji/svg/).
     Each <package>.css keeps fontsource's unicode-range subsets (woff2 only), so a
     browser downloads only the subsets a page uses. Unchanged files are left alone.
     """
@@ -91,6 +93,7 @@ def install_fonts(site_dir: Path, node_modules: Path) -> None:
                 _link_or_copy(source_dir / "files" / file_name, fonts_dir / package.name / file_name)
             css_parts.append(_FONTSOURCE_SRC.sub(rf"src: url({package.name}/\g<file>) format('woff2');", css))
         _write_if_changed(fonts_dir / f"{package.name}.css", "\n".join(css_parts))
+    install_twemoji(site_dir, node_modules, only_used=True)
 
 
 def _write_if_changed(path: Path, text: str) -> None:
