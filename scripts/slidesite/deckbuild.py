@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import themes
+from . import livecode_fence, output_html, themes
 from .deck import Deck, deck_names, read_deck
 from .emoji import install_twemoji
 from .errors import BuildError
@@ -26,6 +26,8 @@ from .paths import MARP_CONFIG, Project
 from .textbook import FORMAT as TEXTBOOK_FORMAT
 from .textbook import PageLinks, convert, load_slides, save_slides, slides_for_page
 
+# What turns a deck's cells into HTML: a change to any of them recompiles every deck.
+CELL_HTML_SOURCES = (Path(livecode_fence.__file__), Path(output_html.__file__), themes.CELL_OUTPUT_CSS)
 # Bump when the compiled output changes for the same inputs.
 BUILD_FORMAT = "4"
 SITE_ASSETS_FROM_DECK = "../../assets"
@@ -236,9 +238,9 @@ def compile_decks(
 
 def _deck_key(deck: Deck, theme_files: list[Path], tags: str, outputs: PageOutputs | None) -> str:
     refs = [deck.path.parent / r.rel for r in deck.refs]
-    cell_css = themes.CELL_OUTPUT_CSS
     frozen = outputs.key if outputs else "-"
-    return sha256_of(BUILD_FORMAT, TEXTBOOK_FORMAT, deck.text, tags, MARP_CONFIG, frozen, cell_css, *theme_files, *refs)
+    return sha256_of(BUILD_FORMAT, TEXTBOOK_FORMAT, deck.text, tags, MARP_CONFIG, frozen, *CELL_HTML_SOURCES,
+                     *theme_files, *refs)
 
 
 def _stage_sources(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cells import check_cell_fences, iter_fences, parse_info
-from .execute import PageOutputs
+from .execute import CellOutput, PageOutputs
 from .output_html import frozen_html, one_line
 
 
@@ -40,6 +40,21 @@ def cell_html(code: str, index: int, options: dict[str, str], output: str = "", 
     # Escape quotes too: the code sits in an HTML element and must never become markup.
     pre = f'<pre class="livecode-source"{attrs}>{one_line(code)}</pre>'
     return f'<div class="livecode-cell" data-layout="{layout}">{pre}{output}</div>'
+
+
+# A text output this narrow and this tall sits beside the code on a slide rather than under it.
+SIDE_TEXT_WIDTH, SIDE_TEXT_LINES = 36, 3
+
+
+def _default_layout(result: CellOutput | None) -> str:
+    """Where a deck shows an output: beside the code for a figure or a tall, narrow text; else under it."""
+    if result is None:
+        return "below"
+    if result.figures:
+        return "side"
+    lines = result.text.rstrip("\n").split("\n")
+    narrow = max((len(line) + sum(1 for ch in line if ord(ch) > 0x2E80) for line in lines), default=0)
+    return "side" if len(lines) >= SIDE_TEXT_LINES and narrow <= SIDE_TEXT_WIDTH else "below"
 
 
 def transform_cells(
@@ -68,7 +83,7 @@ def transform_cells(
         out.extend(lines[done : fence.start])
         result = outputs.take(fence.body) if outputs is not None else None
         output = frozen_html(count, result, frozen.figures_url, frozen.figures_dir) if result and frozen else ""
-        layout = options.get("output") or ("side" if result and result.figures else "below")
+        layout = options.get("output") or _default_layout(result)
         block = cell_html(fence.body, count, options, output, layout if slides else "below")
         pad = " " * fence.indent
         if not fence.nested or nested is None:

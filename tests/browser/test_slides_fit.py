@@ -19,6 +19,7 @@ OVERFLOW_JS = """
   for (const el of slide.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
+    if (!el.checkVisibility()) continue;  // e.g. the menu of a closed <details>: not drawn
     let clipped = false;
     for (let p = el.parentElement; p && p !== slide; p = p.parentElement) {
       const o = getComputedStyle(p);

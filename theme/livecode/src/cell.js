@@ -1,7 +1,7 @@
 // One live cell: turns a <pre class="livecode-source"> into an editor with Run / Stop /
 // Reset / Copy and a page menu, shows its state (data-state) and status line, and
 // forwards what it shows to the audience window (mirror.js).
-import { BUILT_NOTE, IS_NEXT_PREVIEW, LABELS, LIVE_ONLY_NOTE, STATE_TEXT } from "./config.js";
+import { BUILT_NOTE, BUILT_NOTE_TITLE, IS_NEXT_PREVIEW, LABELS, LIVE_ONLY_NOTE, STATE_TEXT } from "./config.js";
 import { el } from "./dom.js";
 import { createEditor } from "./editor.js";
 import { hintUnrunCells, unrunAbove } from "./hints.js";
@@ -110,7 +110,7 @@ export class Cell {
     this.root.dataset.output = "build";
     if (this.built.nodes.length) {
       this.out.adopt(this.built.nodes.map((node) => node.cloneNode(true)));
-      this.out.note(BUILT_NOTE);
+      this.out.note(BUILT_NOTE, BUILT_NOTE_TITLE);
     }
   }
 

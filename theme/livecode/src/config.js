@@ -27,7 +27,8 @@ export const LABELS = {
   runAboveFirst: "上のセルを実行してから再実行",
 };
 
-export const BUILT_NOTE = "ビルド時に計算した出力です。「▶ 実行」でこの場で計算し直せます。";
+export const BUILT_NOTE = "ビルド時に計算した出力";
+export const BUILT_NOTE_TITLE = "サイトを作るときに計算しておいた出力です。「▶ 実行」を押すと、この場で計算し直した出力に置き換わります。";
 export const LIVE_ONLY_NOTE = "このセルはビルド時には実行していません。「▶ 実行」で結果が表示されます。\n";
 
 export const STATE_TEXT = {

@@ -64,9 +64,9 @@ export class Output {
     this.lastKind = null;
   }
 
-  /** A quiet line under the output that says where it came from. */
-  note(text) {
-    this.element.append(el("p", { class: "livecode-built-note" }, text));
+  /** A quiet line under the output that says where it came from (title: the longer explanation). */
+  note(text, title = "") {
+    this.element.append(el("p", { class: "livecode-built-note", title }, text));
     this.pre = null;
     this.lastKind = null;
   }
