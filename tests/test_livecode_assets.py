@@ -107,9 +107,9 @@ def test_bundle_key_covers_every_source_file(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(la, "_fingerprint", lambda paths, extra="": keys.append(sorted(p.name for p in paths)) or "k")
     monkeypatch.setattr(la, "cache_root", lambda: tmp_path / "cache")
     (tmp_path / "cache" / "livecode-bundle-k").mkdir(parents=True)
-    la._bundle()
+    la._bundle(tmp_path / "node_modules")
     (src / "b.js").write_text("export const b = 2;\n", encoding="utf-8")
-    la._bundle()
+    la._bundle(tmp_path / "node_modules")
     assert "b.js" not in keys[0] and "b.js" in keys[1]
 
 

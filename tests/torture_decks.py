@@ -217,6 +217,8 @@ def site_mkdocs(pyodide: str = "http://127.0.0.1:9/pyodide/") -> str:
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     start, end = text.index("\nnav:\n"), text.index("\ntheme:\n")
     text = text[:start] + text[end:]
+    # The throwaway project has no theme/ or scripts/ of its own to watch.
+    text = text.replace("watch:\n  - slides\n  - theme\n  - scripts/slidesite\n", "watch:\n  - slides\n")
     return text.replace("pyodide: self-hosted", f"pyodide: {pyodide}")
 
 
