@@ -4,6 +4,7 @@
 import { BUILT_NOTE, IS_NEXT_PREVIEW, LABELS, LIVE_ONLY_NOTE, STATE_TEXT } from "./config.js";
 import { el } from "./dom.js";
 import { createEditor } from "./editor.js";
+import { ExerciseUI, readExercise } from "./exercise.js";
 import { hintUnrunCells, unrunAbove } from "./hints.js";
 import { publish } from "./mirror.js";
 import { Output } from "./output.js";
@@ -41,6 +42,7 @@ export class Cell {
     const frozen = holder ? holder.querySelector(":scope > .livecode-frozen") : null;
     this.built = frozen ? readBuilt(frozen) : null;
     if (frozen) frozen.remove();
+    const exercise = readExercise(holder);
     const root = el("div", { class: "livecode", "data-state": "idle", "data-cell": String(this.index) });
     root.dataset.layout = (holder && holder.dataset.layout) || "below";
     if (holder) delete holder.dataset.layout; // the layout is the cell's own from now on
@@ -78,6 +80,10 @@ export class Cell {
     this.output.hidden = true;
     this.out = new Output(this.output, this.index);
     root.append(editorBox, bar, this.output);
+    if (exercise) {
+      this.exercise = exercise;
+      this.ex = new ExerciseUI(this, exercise, bar);
+    }
     root.addEventListener("click", (e) => this.onClick(e));
     pre.replaceWith(root);
     this.root = root;
@@ -151,6 +157,7 @@ export class Cell {
   onClick(e) {
     const btn = e.target.closest("[data-action]");
     if (!btn || !this.root.contains(btn)) return;
+    if (this.ex && this.ex.onAction(btn.dataset.action)) return;
     switch (btn.dataset.action) {
       case "run":
         this.run();
@@ -202,13 +209,14 @@ export class Cell {
     setTimeout(() => (btn.textContent = LABELS.copy), 1500);
   }
 
-  run() {
+  // check: an exercise's {lines, expected}, compared after the run (see exercise.js).
+  run(check = null) {
     if (IS_NEXT_PREVIEW) return;
     if (this.state === "loading" || this.state === "running") return;
     this.clearOutput();
     this.root.classList.remove("livecode-stale");
     this.setState("loading");
-    this.job = runtime.enqueue(this);
+    this.job = runtime.enqueue(this, check);
     this.showRuntime(runtime);
   }
 
@@ -258,6 +266,10 @@ export class Cell {
     this.out.addButton(action, label);
   }
 
+  checked(results) {
+    if (this.ex) this.ex.checked(results);
+  }
+
   finish(status) {
     this.job = null;
     if (status === "cancelled") {
@@ -272,6 +284,7 @@ export class Cell {
 
   // Audience window: repeat what the presenter window's copy of this cell shows.
   mirror(msg) {
+    if (this.ex && this.ex.mirror(msg)) return;
     if (msg.type === "code" && msg.code !== this.code) this.editor.code = msg.code;
     else if (msg.type === "state") this.setState(msg.state);
     else if (msg.type === "status") this.setStatus(msg.text);
@@ -282,6 +295,7 @@ export class Cell {
 
   // This cell's code was running when the interpreter was terminated.
   restarted() {
+    this.solvedHere = false;
     this.job = null;
     this.setState("stopped");
     this.append(
@@ -292,6 +306,7 @@ export class Cell {
   }
 
   interpreterRestarted() {
+    this.solvedHere = false;
     if (this.state === "done" || this.state === "error") this.root.classList.add("livecode-stale");
   }
 
