@@ -94,8 +94,8 @@ def test_bad_exercises_stop_the_build_with_file_and_line(tmp_path: Path) -> None
     starter_passes = EXERCISE.replace("return 0  # ここを書き換える", "return x + x")
     assert "slides/a.md:7: cell 1 (`def f_prime(x):`) has starter code that already passes every check" in (
         bad_build(tmp_path / "1", starter_passes))
-    raising = EXERCISE.replace("return 2 * x", "return 2 * y")
-    assert "slides/a.md:7: cell 1 (`def f_prime(x):`) has a solution that raised NameError: name 'y'" in (
+    raising = EXERCISE.replace("return 2 * x\n", "return 2 * x\nraise ValueError('未完成')\n")
+    assert "slides/a.md:7: cell 1 (`def f_prime(x):`) has a solution that raised ValueError: 未完成" in (
         bad_build(tmp_path / "2", raising))
     bad_check = EXERCISE.replace("f_prime(-1.5)", "f_prime(-1.5) + z")
     assert "has a check line `f_prime(-1.5) + z` that raised NameError" in bad_build(tmp_path / "3", bad_check)

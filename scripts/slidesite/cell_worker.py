@@ -115,7 +115,8 @@ def run_exercise(cell: CellJob) -> dict[str, Any]:
         error = "".join(t for k, t in noise if k == "error").strip().splitlines()
         return {"solution_error": error[-1] if error else status}
     expected = livecode_check.evaluate(list(cell.checks), namespace)
-    passes = [livecode_check.compare(e, s)[0] if "error" not in e else False for e, s in zip(expected, starter)]
+    pairs = zip(expected, starter, strict=True)
+    passes = [livecode_check.compare(e, s)[0] if "error" not in e else False for e, s in pairs]
     return {"expected": expected, "starter_passes": all(passes)}
 
 

@@ -37,9 +37,9 @@ from .deckbuild import (
     read_decks,
 )
 from .dev_server import cache_unchanging_files
-from .exercise_list import EXERCISES_PAGE, Exercise, exercise_page_markdown, exercises_of, progress_html
 from .errors import BuildError, SetupError
 from .execute import OutputStore, PageCells, PageOutputs, execute
+from .exercise_list import EXERCISES_PAGE, Exercise, exercise_page_markdown, exercises_of, progress_html
 from .files import mirror, place
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .livecode_fence import Frozen, modules_html, put_nested_cells, transform_cells

@@ -104,7 +104,8 @@ def compare(expected: dict[str, Any], got: dict[str, Any]) -> tuple[bool, str]:
         if got["kind"] != "number":
             return False, f"数値を期待しましたが {got['type']} でした: {got['repr']}"
         if got["shape"] != expected["shape"]:
-            return False, f"形 (shape) が違います: あなたの値は {tuple(got['shape'])}、期待は {tuple(expected['shape'])}"
+            mine, want = tuple(got["shape"]), tuple(expected["shape"])
+            return False, f"形 (shape) が違います: あなたの値は {mine}、期待は {want}"
         scalar = not expected["shape"]
         mixed_ok = scalar and {_kind(got["dtype"]), _kind(expected["dtype"])} <= {"i", "f"}
         if _kind(got["dtype"]) != _kind(expected["dtype"]) and not mixed_ok:
