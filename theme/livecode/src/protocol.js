@@ -62,7 +62,7 @@ export const toWorker = {
     code,
     page,
     modules,
-    moduleCode: modules.map((m) => m.text).join("\n") + prelude.map((p) => p.code).join("\n"),
+    moduleCode: [...modules.map((m) => m.text), ...prelude.map((p) => p.code)].join("\n"),
     maxLines,
     maxChars,
     prelude,
