@@ -213,7 +213,7 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
                 if check:
                     _check(page, by_index[index], result, asked_input)
                 if exercise is not None:
-                    result.expected = _check_exercise(page, by_index[index], exercise, check=check)
+                    result.expected = _check_exercise(page, by_index[index], exercise)
                 results[index] = result
                 running = None
             elif message[0] == "end":
@@ -321,15 +321,16 @@ def _check(page: PageCells, cell: Cell, result: CellOutput, asked_input: bool) -
         raise _cell_error(page, cell, f"raised {_last_error_line(result)} ({HINT})")
 
 
-def _check_exercise(page: PageCells, cell: Cell, exercise: dict[str, Any], *, check: bool) -> list[dict[str, Any]]:
-    """The expected values; BuildError if the solution or a check raises, or the starter passes."""
+def _check_exercise(page: PageCells, cell: Cell, exercise: dict[str, Any]) -> list[dict[str, Any]]:
+    """The expected values; BuildError if the solution or a check raises, or the starter passes (always,
+    also for `run_cells`: every solution passes its own checks and every starter fails them)."""
     if "solution_error" in exercise:
         raise _cell_error(page, cell, f"has a solution that raised {exercise['solution_error']}")
     expected: list[dict[str, Any]] = exercise["expected"]
     for line, value in zip(cell.checks, expected, strict=True):
         if "error" in value:
             raise _cell_error(page, cell, f"has a check line `{line}` that raised {value['error']} on the solution")
-    if check and exercise["starter_passes"]:
+    if exercise["starter_passes"]:
         raise _cell_error(page, cell, "has starter code that already passes every check line (change the "
                           "starter so that it fails at least one, or add a check that tells them apart)")
     return expected
