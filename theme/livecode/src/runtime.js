@@ -175,6 +175,8 @@ export class Runtime {
 
   enqueue(cell, check = null) {
     const job = { id: this.nextId++, cell, page: this.page, check };
+    // The reader's own version of an exercise replaces the solution run for later cells.
+    if (cell.exercise) this.fallbacks.delete(cell.index);
     this.queue.push(job);
     if (this.status === "off" || this.status === "failed") this.start("run");
     this.pump();
