@@ -216,6 +216,7 @@ export class Cell {
     this.clearOutput();
     this.root.classList.remove("livecode-stale");
     this.setState("loading");
+    if (!check) this.solvedHere = false; // a plain Run of an exercise: not known to pass any more
     this.job = runtime.enqueue(this, check);
     this.showRuntime(runtime);
   }
