@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import static_server
+from playwright.sync_api import expect
 from project import MINIMAL_MKDOCS, deck, make_project
 
 from .helpers import screenshot
@@ -95,8 +96,9 @@ def check(page: object) -> str:
 def test_starter_fails_wrong_fails_a_different_correct_answer_passes_and_progress_stays(site: str, page: object) -> None:
     page.on("dialog", lambda d: d.accept())  # type: ignore[attr-defined]
     page.goto(site + "/lectures/a/")  # type: ignore[attr-defined]
+    page.wait_for_selector('.livecode[data-kind="exercise"]')  # type: ignore[attr-defined]
     progress = page.locator(".livecode-exercise-progress")  # type: ignore[attr-defined]
-    assert progress.inner_text() == "演習: 0 / 1 問 正解"
+    expect(progress).to_have_text("演習: 0 / 1 問 正解")
     root = ex(page)
     # The solution is not on the page until asked for.
     assert not root.locator(".livecode-solution").is_visible()  # type: ignore[attr-defined]
@@ -115,7 +117,7 @@ def test_starter_fails_wrong_fails_a_different_correct_answer_passes_and_progres
     set_code(page, "def f_prime(x): return x + x")
     assert check(page) == "pass"
     assert root.locator(".livecode-checks").inner_text().count("✔") == 2  # type: ignore[attr-defined]
-    assert progress.inner_text() == "演習: 1 / 1 問 正解"
+    expect(progress).to_have_text("演習: 1 / 1 問 正解")
     # The solution: hidden, then revealed (and loadable into the editor).
     root.locator('[data-action="solution"]').click()  # type: ignore[attr-defined]
     assert root.locator(".livecode-solution").is_visible()  # type: ignore[attr-defined]
@@ -123,13 +125,13 @@ def test_starter_fails_wrong_fails_a_different_correct_answer_passes_and_progres
     screenshot(page, "exercise-page")  # type: ignore[arg-type]
     # Progress survives a reload, here and on the 「演習」 page.
     page.reload()  # type: ignore[attr-defined]
-    assert page.locator(".livecode-exercise-progress").inner_text() == "演習: 1 / 1 問 正解"  # type: ignore[attr-defined]
-    assert ex(page).get_attribute("data-progress") == "passed"  # type: ignore[attr-defined]
+    expect(page.locator(".livecode-exercise-progress")).to_have_text("演習: 1 / 1 問 正解")  # type: ignore[attr-defined]
+    expect(ex(page)).to_have_attribute("data-progress", "passed")  # type: ignore[arg-type]
     assert "正解済み（答え合わせ 3 回）" in ex(page).locator(".livecode-exercise-state").inner_text()  # type: ignore[attr-defined]
     page.goto(site + "/exercises/")  # type: ignore[attr-defined]
     rows = page.locator("table tr")  # type: ignore[attr-defined]
-    assert "✔ 正解（3 回）" in rows.filter(has_text="微分の演習").inner_text()
-    assert "未挑戦" in rows.filter(has_text="ノート").inner_text()
+    expect(rows.filter(has_text="微分の演習")).to_contain_text("✔ 正解（3 回）")
+    expect(rows.filter(has_text="ノート")).to_contain_text("未挑戦")
     page.locator("a", has_text="ノート — 演習 1").click()  # type: ignore[attr-defined]
     page.wait_for_url("**/note/#exercise-1")  # type: ignore[attr-defined]
 

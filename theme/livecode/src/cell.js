@@ -80,13 +80,13 @@ export class Cell {
     this.output.hidden = true;
     this.out = new Output(this.output, this.index);
     root.append(editorBox, bar, this.output);
+    root.addEventListener("click", (e) => this.onClick(e));
+    pre.replaceWith(root);
+    this.root = root;
     if (exercise) {
       this.exercise = exercise;
       this.ex = new ExerciseUI(this, exercise, bar);
     }
-    root.addEventListener("click", (e) => this.onClick(e));
-    pre.replaceWith(root);
-    this.root = root;
 
     this.editor = createEditor(editorBox, this.store.load(), {
       label: `Python セル ${this.index}（Shift+Enter で実行、Esc のあと Tab で抜ける）`,

@@ -39,7 +39,7 @@ export class ExerciseUI {
     const root = cell.root;
     root.dataset.kind = "exercise";
     const button = (action, label) =>
-      el("button", { type: "button", "data-action": action, class: `livecode-btn livecode-${action}` }, label);
+      el("button", { type: "button", "data-action": action, class: `livecode-btn livecode-ex-${action}` }, label);
     this.checkBtn = button("check", EXERCISE_LABELS.check);
     this.solutionBtn = button("solution", EXERCISE_LABELS.solution);
     bar.insertBefore(this.checkBtn, cell.stopBtn);
