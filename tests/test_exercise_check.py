@@ -90,3 +90,16 @@ def test_exercise_fences_are_grouped_and_bad_ones_named() -> None:
         with pytest.raises(CellOptionError) as err:
             find_cells(source)
         assert err.value.line == line and words in str(err.value), source
+
+
+def test_plain_numbers_need_no_numpy() -> None:
+    """In the browser numpy is loaded only when a cell imports it: plain numbers are compared without it."""
+    import subprocess
+
+    code = ("import sys; sys.modules['numpy'] = None; import livecode_check as lc; "
+            "r = lc.check(['f(3.0)', 'f(1)', 'f(2) == 4'], lc.evaluate(['6.0', '2', 'True'], {}), "
+            "{'f': lambda x: x * 2}); print([x['ok'] for x in r]); "
+            "print(lc.compare(lc.serialise(6.0), lc.serialise(0))[1])")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "theme" / "livecode" / "py",
+                          capture_output=True, text=True, check=True)
+    assert done.stdout == "[True, True, True]\n値が違います: あなたの値は 0\n"

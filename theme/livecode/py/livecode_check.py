@@ -45,7 +45,12 @@ def _short(text: str) -> str:
 
 
 def serialise(value: Any) -> dict[str, Any]:
-    """A JSON-able description of a check line's value."""
+    """A JSON-able description of a check line's value (numpy is used only for numpy's own values)."""
+    if _is_number(value) and isinstance(value, (int, float, complex)):
+        kind = "c" if isinstance(value, complex) else "f" if isinstance(value, float) else "i"
+        one: Any = [value.real, value.imag] if isinstance(value, complex) else _float(value)
+        return {"kind": "number", "values": [one], "shape": [], "dtype": kind,
+                "dtypeName": type(value).__name__, "repr": _short(repr(value))}
     if _is_number(value):
         np = _numpy()
         arr = np.asarray(value)
@@ -92,6 +97,28 @@ def _array(desc: dict[str, Any]) -> Any:
     return np.array(values, dtype=complex if desc["dtype"] == "c" else float).reshape(desc["shape"])
 
 
+def _close_scalar(got: dict[str, Any], expected: dict[str, Any]) -> bool:
+    """numpy.allclose's rule for one number, without numpy (a cell may never import it)."""
+    a, b = (_complex(d) for d in (got, expected))
+    if math.isnan(a.real) or math.isnan(b.real):
+        return math.isnan(a.real) and math.isnan(b.real)
+    if math.isinf(abs(a)) or math.isinf(abs(b)):
+        return a == b
+    return abs(a - b) <= ATOL + RTOL * abs(b)
+
+
+def _complex(desc: dict[str, Any]) -> complex:
+    v = desc["values"][0]
+    if desc["dtype"] == "c":
+        return complex(v[0], v[1])
+    return complex(math.nan if v is None else v)
+
+
+def _close_arrays(got: dict[str, Any], expected: dict[str, Any]) -> bool:
+    np = _numpy()
+    return bool(np.allclose(_array(got), _array(expected), rtol=RTOL, atol=ATOL, equal_nan=True))
+
+
 def _kind(k: str) -> str:
     return "i" if k == "u" else k
 
@@ -111,8 +138,7 @@ def compare(expected: dict[str, Any], got: dict[str, Any]) -> tuple[bool, str]:
         if _kind(got["dtype"]) != _kind(expected["dtype"]) and not mixed_ok:
             want = KINDS.get(expected["dtype"], expected["dtypeName"])
             return False, f"要素の型が違います: あなたの値は {got['dtypeName']}、期待は{want}"
-        np = _numpy()
-        if not np.allclose(_array(got), _array(expected), rtol=RTOL, atol=ATOL, equal_nan=True):
+        if not (_close_scalar(got, expected) if scalar else _close_arrays(got, expected)):
             return False, f"値が違います: あなたの値は {got['repr']}"
         return True, "正解"
     if got["kind"] == "number" or got.get("type") != expected["type"]:
