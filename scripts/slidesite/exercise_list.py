@@ -37,7 +37,7 @@ def exercise_page_markdown(exercises: list[Exercise]) -> str:
     """The 「演習」 page: one row per exercise, its status cell filled by the runtime."""
     rows = [
         f"| [{html.escape(e.title)} — 演習 {e.number}]({e.page}#exercise-{e.number}) | "
-        f"`{e.first_line.replace('`', '')}` | "
+        f"`{e.first_line.replace('`', '').replace('|', '¦')}` | "
         f'<span class="livecode-exercise-status" data-exercise="{html.escape(e.id)}">未挑戦</span> |'
         for e in exercises
     ]
