@@ -145,6 +145,17 @@ def test_a_later_cell_runs_the_solution_behind_the_scenes_and_says_so(site: str,
     out = later.locator(".livecode-output").inner_text()
     assert "演習 1 がまだ解けていないため、その模範解答を裏で実行してから" in out
     assert "傾き: 4.0" in out
+    # Before any check, 「答えを見る」 asks first: dismissed, the solution stays hidden; accepted, it shows.
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    ex(page).locator('[data-action="solution"]').click()  # type: ignore[attr-defined]
+    assert asked == ["まだ答え合わせをしていません。答えを見ますか？"]
+    assert not ex(page).locator(".livecode-solution").is_visible()  # type: ignore[attr-defined]
+    page.once("dialog", lambda d: d.accept())  # type: ignore[attr-defined]
+    ex(page).locator('[data-action="solution"]').click()  # type: ignore[attr-defined]
+    expect(ex(page).locator(".livecode-solution")).to_be_visible()  # type: ignore[attr-defined]
+    ex(page).locator('[data-action="load-solution"]').click()  # type: ignore[attr-defined]
+    assert "return 2 * x" in ex(page).locator(".cm-content").inner_text()  # type: ignore[attr-defined]
 
 
 def test_exercise_on_a_slide_checks_and_reveals_the_solution(site: str, page: object) -> None:
