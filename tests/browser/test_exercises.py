@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import static_server
@@ -17,6 +18,7 @@ from project import MINIMAL_MKDOCS, deck, make_project
 
 from .helpers import screenshot
 
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide" / "livecode.md"
 LOAD = 240_000  # ms: Pyodide start on a loaded 2-core machine
 pytestmark = pytest.mark.browser
 
@@ -67,6 +69,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = make_project(tmp_path_factory.mktemp("ex") / "p", {"a.md": deck(DECK, title="微分の演習", lecture=1)},
                         mkdocs=MINIMAL_MKDOCS.replace("  - slidesite:\n      pyodide: cdn\n", "  - slidesite\n"))
     (root / "docs" / "note.md").write_text(f"# ノート\n\n{EXERCISE}\n{LATER}", encoding="utf-8")
+    # The guide's own example, as the real site builds it.
+    (root / "docs" / "guide").mkdir()
+    (root / "docs" / "guide" / "livecode.md").write_text(GUIDE.read_text(encoding="utf-8"), encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "slidesite.build", "--config", str(root / "mkdocs.yml")],
                           cwd=root, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
@@ -189,3 +194,12 @@ def test_presenter_view_mirrors_checks_and_solution(site: str, page: object) -> 
     assert audience.locator(checks).inner_text() == page.locator(checks).inner_text()  # type: ignore[attr-defined]
     assert "✘" in audience.locator(checks).inner_text()
     audience.close()
+
+
+def test_the_guides_example_works(site: str, page: object) -> None:
+    page.goto(site + "/guide/livecode/")  # type: ignore[attr-defined]
+    page.wait_for_selector('.livecode[data-kind="exercise"]')  # type: ignore[attr-defined]
+    assert check(page) == "fail"
+    set_code(page, "def square_sum(values): return sum(v ** 2 for v in values)")
+    assert check(page) == "pass"
+    expect(page.locator(".livecode-exercise-progress")).to_have_text("演習: 1 / 1 問 正解")  # type: ignore[attr-defined]
