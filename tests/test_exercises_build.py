@@ -64,10 +64,12 @@ def test_expected_values_come_from_the_solution_and_later_cells_use_it(tmp_path:
         assert data["names"] == ["f_prime"] and data["hints"] == ["x² の微分は？"]
         assert 'data-kind="exercise"' in page and 'id="exercise-1"' in page
         # The solution is only in the JSON and in a closed 「答え」 box, never plain on the page.
-        assert "<details class=\"livecode-solution-static\"><summary>答え</summary>" in page
+        assert "<details class=\"livecode-solution-static\" data-search-exclude><summary>答え</summary>" in page
         text = re.sub(r"<script.*?</script>|<details.*?</details>", "", page, flags=re.S)
         assert "2 * x" not in htmllib.unescape(text), path
         assert "```python" not in page
+    # Nor in the search index (the answer box is data-search-exclude; the JSON is a script).
+    assert "2 * x" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")
     slide = (site / "slides/a/index.html").read_text(encoding="utf-8")
     assert "f&#x27;(2) = 4.0&#10;" in slide or "f'(2) = 4.0&#10;" in slide
     lecture = (site / "lectures/a/index.html").read_text(encoding="utf-8")

@@ -54,7 +54,7 @@ def exercise_html(cell: Cell, number: int, page: str, expected: list[dict[str, o
     }
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     script = f'<script type="application/json" class="livecode-exercise">{payload}</script>'
-    static = ('<details class="livecode-solution-static"><summary>答え</summary>'
+    static = ('<details class="livecode-solution-static" data-search-exclude><summary>答え</summary>'
               f"<pre>{one_line(cell.solution)}</pre></details>")
     block = cell_html(cell.code, cell.index, cell.options, output, layout)
     head = f'<div class="livecode-cell" data-layout="{layout}">'
