@@ -31,6 +31,9 @@ const built = {
   out: p.toPage.out(3, "stdout", "hi"),
   done: p.toPage.done(3, "ok", { timing: { exec: 1 } }),
   doneError: p.toPage.done(4, "error", { error: "boom" }),
+  checked: p.toPage.checked(3, [{ line: "f(1)", ok: false, message: "m" }]),
+  runCheck: p.toWorker.run({ id: 5, cell: 2, code: "x", page: 1, modules: [{ name: "m.py", text: "a" }], maxLines: 10,
+    maxChars: 20, prelude: [{ cell: 1, code: "def f(x): pass" }], check: { lines: ["f(1)"], expected: [] } }),
   preloaded: p.toPage.preloaded({ packages: 1 }),
 };
 const seen = [];
@@ -60,10 +63,14 @@ def test_every_helper_builds_its_own_type(protocol: dict) -> None:
     assert built["run"] == {
         "type": "run", "id": 3, "cell": 2, "code": "x", "page": 1,
         "modules": [{"name": "m.py", "text": "a"}, {"name": "n.py", "text": "b"}],
-        "moduleCode": "a\nb", "maxLines": 10, "maxChars": 20,
+        "moduleCode": "a\nb", "maxLines": 10, "maxChars": 20, "prelude": [], "check": None,
     }  # fmt: skip
+    # An exercise's check and the solutions run before a cell; their code is scanned for imports too.
+    assert built["runCheck"]["moduleCode"] == "a\ndef f(x): pass"
+    assert built["runCheck"]["check"] == {"lines": ["f(1)"], "expected": []}
+    assert built["checked"] == {"type": "checked", "id": 3, "results": [{"line": "f(1)", "ok": False, "message": "m"}]}
     # Every message about a job carries its id; the start-up and preload messages do not.
-    for name in ("run", "loading", "start", "out", "done"):
+    for name in ("run", "loading", "start", "out", "done", "checked"):
         assert built[name]["id"] == 3, name
     for name in ("init", "preload", "progress", "ready", "fatal", "preloaded"):
         assert "id" not in built[name], name

@@ -35,6 +35,8 @@ class CellJob:
     index: int
     code: str
     live_only: bool
+    solution: str = ""  # an exercise's solution and check lines (empty for a run cell)
+    checks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,32 @@ def run_page(conn: Connection, job: PageJob) -> None:
                 outputs.append((kind, text))
 
             status = livecode_runner.run(cell.code, cell.index, post)
-            conn.send(("done", cell.index, status, outputs, bool(asked)))
+            exercise = run_exercise(cell) if cell.checks else None
+            conn.send(("done", cell.index, status, outputs, bool(asked), exercise))
         conn.send(("end",))
     finally:
         os.chdir("/")
         shutil.rmtree(workdir, ignore_errors=True)
         conn.close()
+
+
+def run_exercise(cell: CellJob) -> dict[str, Any]:
+    """After an exercise's starter ran: its check values, then the solution's (run quietly, in the
+    same namespace, so later cells see the solution's names) as the expected values."""
+    import livecode_check
+    import livecode_runner
+
+    namespace = livecode_runner.namespace
+    starter = livecode_check.evaluate(list(cell.checks), namespace)
+    noise: list[tuple[str, str]] = []
+    status = livecode_runner.run(cell.solution, f"solution {cell.index}", lambda k, t: noise.append((k, t)))
+    if status != "ok":
+        error = "".join(t for k, t in noise if k == "error").strip().splitlines()
+        return {"solution_error": error[-1] if error else status}
+    expected = livecode_check.evaluate(list(cell.checks), namespace)
+    pairs = zip(expected, starter, strict=True)
+    passes = [livecode_check.compare(e, s)[0] if "error" not in e else False for e, s in pairs]
+    return {"expected": expected, "starter_passes": all(passes)}
 
 
 def store_figure(png: bytes, folder: Path) -> str:

@@ -12,6 +12,8 @@ FENCE_OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*
 CONTAINER = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)])(?: |$)|^ *(?:!!!|\?\?\?\+?|===\+?) ")
 
 RUN_OPTIONS = ("autorun", "expect-error", "live-only", "timeout", "output")
+# ```python exercise is a live cell; solution, check and hint fences after it belong to it.
+EXERCISE_PARTS = ("solution", "check", "hint")
 LAYOUTS = ("side", "below")  # output=…: where a deck shows the output, beside or under the code
 
 
@@ -23,6 +25,15 @@ class Cell:
     line: int  # 1-based line of the opening fence
     options: dict[str, str] = field(default_factory=dict)
     index: int = 0  # position among the live cells of its file, from 1
+    kind: str = "run"  # run | exercise
+    solution: str = ""  # an exercise's: the solution, its check lines (one expression each), hints
+    checks: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    parts: list[Fence] = field(default_factory=list)  # an exercise's solution/check/hint fences
+
+    @property
+    def exercise(self) -> bool:
+        return self.kind == "exercise"
 
     @property
     def autorun(self) -> bool:
@@ -50,10 +61,18 @@ class CellOptionError(ValueError):
         self.line = line
 
 
-def parse_info(info: str, line: int) -> dict[str, str] | None:
-    """Return the options of a `python run …` info string, or None for any other fence."""
+def fence_kind(info: str) -> str | None:
+    """run, exercise, solution, check or hint for a `python <kind> …` fence of ours; None otherwise."""
     words = info.split()
-    if len(words) < 2 or words[0] != "python" or words[1] != "run":
+    if len(words) >= 2 and words[0] == "python" and words[1] in ("run", "exercise", *EXERCISE_PARTS):
+        return words[1]
+    return None
+
+
+def parse_info(info: str, line: int) -> dict[str, str] | None:
+    """Return the options of a `python run …` (or `python exercise …`) info string, or None for any other fence."""
+    words = info.split()
+    if len(words) < 2 or words[0] != "python" or words[1] not in ("run", "exercise"):
         return None
     options: dict[str, str] = {}
     for word in words[2:]:
@@ -123,13 +142,64 @@ def iter_fences(lines: list[str]) -> list[Fence]:
 
 
 def find_cells(text: str) -> list[Cell]:
-    """The live cells of a Markdown text, numbered from 1."""
+    """The live cells of a Markdown text, numbered from 1; an exercise carries its solution, checks, hints.
+
+    CellOptionError for an exercise without a check, a solution or check outside an exercise, or
+    an exercise part given twice.
+    """
+    return cells_of(iter_fences(text.split("\n")))
+
+
+def cells_of(fences: list[Fence]) -> list[Cell]:
     cells: list[Cell] = []
-    for fence in iter_fences(text.split("\n")):
-        options = parse_info(fence.info, fence.start + 1)
-        if options is not None:
-            cells.append(Cell(fence.body, fence.start + 1, options, len(cells) + 1))
+    for fence in fences:
+        line = fence.start + 1
+        kind = fence_kind(fence.info)
+        if kind is None:
+            continue
+        if kind in EXERCISE_PARTS:
+            owner = cells[-1] if cells and cells[-1].exercise else None
+            if owner is None:
+                raise CellOptionError(line, f"a ```python {kind} fence must follow a ```python exercise fence "
+                                      "(and its other solution/check/hint fences)")
+            _add_part(owner, kind, fence)
+            continue
+        if cells:
+            _complete(cells[-1])
+        options = parse_info(fence.info, line) or {}
+        cells.append(Cell(fence.body, line, options, len(cells) + 1, kind))
+    if cells:
+        _complete(cells[-1])
     return cells
+
+
+def _complete(cell: Cell) -> None:
+    """CellOptionError unless an exercise got its solution and check fences."""
+    if not cell.exercise:
+        return
+    for part, what in (("check", cell.checks), ("solution", cell.solution)):
+        if not what:
+            raise CellOptionError(cell.line, f"this ```python exercise has no ```python {part} fence after it "
+                                  "(an exercise needs a solution and a check: one expression per line, e.g. `f(3.0)`)")
+
+
+def _add_part(cell: Cell, kind: str, fence: Fence) -> None:
+    line = fence.start + 1
+    if kind == "solution":
+        if cell.solution:
+            raise CellOptionError(line, "this exercise already has a ```python solution")
+        if not fence.body.strip():
+            raise CellOptionError(line, "this ```python solution is empty")
+        cell.solution = fence.body
+    elif kind == "check":
+        if cell.checks:
+            raise CellOptionError(line, "this exercise already has a ```python check (put every line in one)")
+        cell.checks = [c.strip() for c in fence.body.split("\n") if c.strip() and not c.strip().startswith("#")]
+        if not cell.checks:
+            raise CellOptionError(line, "this ```python check has no expression")
+    else:
+        cell.hints.append(fence.body)
+    cell.parts.append(fence)
 
 
 def check_cell_fences(lines: list[str]) -> None:
@@ -143,7 +213,7 @@ def check_cell_fences(lines: list[str]) -> None:
         inside[fence.start : fence.end] = [True] * (fence.end - fence.start)
     for i, line in enumerate(lines):
         m = FENCE_OPEN.match(line)
-        if m and not inside[i] and parse_info(m.group("info").strip(), i + 1) is not None:
+        if m and not inside[i] and fence_kind(m.group("info").strip()) is not None:
             raise CellOptionError(
                 i + 1, "this ```python run fence is indented 4 spaces or more outside a list item or admonition, "
                 "so it would show as plain code: indent it less, or put it inside the list item or admonition",

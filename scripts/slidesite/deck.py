@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .cells import Cell, CellOptionError, check_cell_fences, find_cells, iter_fences, parse_info
+from .cells import Cell, CellOptionError, cells_of, check_cell_fences, find_cells, iter_fences
 from .directives import parse_directives
 from .errors import BuildError
 from .front_matter import check_front_matter
@@ -210,9 +210,7 @@ def read_deck(path: Path, name: str | None = None) -> Deck:
     check_front_matter(meta, path, lines[:body_start])
     in_code = code_line_mask(lines)
     try:
-        for fence in iter_fences(lines):
-            if fence.start >= body_start:
-                parse_info(fence.info, fence.start + 1)
+        cells_of([fence for fence in iter_fences(lines) if fence.start >= body_start])  # options, exercises
         check_cell_fences(lines)
     except CellOptionError as err:
         raise BuildError(path, str(err), err.line) from None

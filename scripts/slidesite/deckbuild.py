@@ -255,7 +255,7 @@ def _stage_sources(
         folder.mkdir(parents=True)
         found = outputs.get(deck.path)
         frozen = Frozen(found, figures_url, figures_dir) if found else None
-        markdown = transform_cells(deck.text, frozen, slides=True) + themes.cell_output_style()
+        markdown = transform_cells(deck.text, frozen, slides=True, page=deck.name) + themes.cell_output_style()
         (folder / "index.md").write_text(markdown, encoding="utf-8")
         for ref in deck.refs:
             place(deck.path.parent / ref.rel, folder / ref.rel)

@@ -33,7 +33,7 @@ from .errors import BuildError
 from .files import sha256_of
 
 # Bump when what is stored for the same inputs changes.
-OUTPUTS_FORMAT = "1"
+OUTPUTS_FORMAT = "2"
 DEFAULT_LIMIT = 30.0  # seconds a cell may run at build unless it says timeout=N
 PARALLEL_PAGES = 2
 # What makes an output differ besides the cells themselves.
@@ -53,6 +53,8 @@ class Output:
 class CellOutput:
     status: str  # ok | error | interrupted | live-only
     outputs: list[Output] = field(default_factory=list)
+    # An exercise's: the check lines' values on the solution (livecode_check.serialise).
+    expected: list[dict[str, Any]] | None = None
 
     @property
     def text(self) -> str:
@@ -108,14 +110,15 @@ class OutputStore:
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        results = [CellOutput(c["status"], [Output(*o) for o in c["outputs"]]) for c in data]
+        results = [CellOutput(c["status"], [Output(*o) for o in c["outputs"]], c.get("expected")) for c in data]
         if any(not (self.figures / f).exists() for r in results for f in r.figures):
             return None
         return results
 
     def save(self, key: str, results: list[CellOutput]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = [{"status": r.status, "outputs": [[o.kind, o.text] for o in r.outputs]} for r in results]
+        data = [{"status": r.status, "outputs": [[o.kind, o.text] for o in r.outputs], "expected": r.expected}
+                for r in results]
         tmp = self.folder / f"{key}.json.tmp"
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         tmp.replace(self.folder / f"{key}.json")
@@ -125,7 +128,7 @@ def page_key(page: PageCells) -> str:
     """What the outputs depend on: cells and their options, modules, runner, versions."""
     runner = sorted(cell_worker.RUNTIME_PY.glob("*.py"))
     versions = [f"{name}=={version(name)}" for name in PINNED] + [sys.version]
-    cells = [f"{c.code}\0{sorted(c.options.items())}" for c in page.cells]
+    cells = [f"{c.code}\0{sorted(c.options.items())}\0{c.solution}\0{c.checks}" for c in page.cells]
     return sha256_of(OUTPUTS_FORMAT, *versions, *cells, *runner, Path(cell_worker.__file__), *page.modules)
 
 
@@ -169,7 +172,7 @@ def execute(
 def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[CellOutput]:
     """Run one page's cells in a process of its own; the first bad cell raises BuildError if check."""
     job = PageJob(
-        tuple(CellJob(c.index, c.code, c.live_only) for c in page.cells),
+        tuple(CellJob(c.index, c.code, c.live_only, c.solution, tuple(c.checks)) for c in page.cells),
         tuple((m.name, str(m.resolve())) for m in page.modules),
         str(figures),
     )
@@ -205,10 +208,12 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
                 running = by_index[message[1]]
                 started = (worker.cpu_seconds(), time.monotonic())
             elif message[0] == "done":
-                _, index, status, outputs, asked_input = message
+                _, index, status, outputs, asked_input, exercise = message
                 result = CellOutput(status, [Output(k, t) for k, t in outputs])
                 if check:
                     _check(page, by_index[index], result, asked_input)
+                if exercise is not None:
+                    result.expected = _check_exercise(page, by_index[index], exercise)
                 results[index] = result
                 running = None
             elif message[0] == "end":
@@ -312,8 +317,23 @@ def _check(page: PageCells, cell: Cell, result: CellOutput, asked_input: bool) -
         if result.status != "error":
             raise _cell_error(page, cell, "is marked expect-error but ran without an error")
         return
-    if result.status != "ok":
+    if result.status != "ok" and not cell.exercise:  # an exercise's starter may well raise
         raise _cell_error(page, cell, f"raised {_last_error_line(result)} ({HINT})")
+
+
+def _check_exercise(page: PageCells, cell: Cell, exercise: dict[str, Any]) -> list[dict[str, Any]]:
+    """The expected values; BuildError if the solution or a check raises, or the starter passes (always,
+    also for `run_cells`: every solution passes its own checks and every starter fails them)."""
+    if "solution_error" in exercise:
+        raise _cell_error(page, cell, f"has a solution that raised {exercise['solution_error']}")
+    expected: list[dict[str, Any]] = exercise["expected"]
+    for line, value in zip(cell.checks, expected, strict=True):
+        if "error" in value:
+            raise _cell_error(page, cell, f"has a check line `{line}` that raised {value['error']} on the solution")
+    if exercise["starter_passes"]:
+        raise _cell_error(page, cell, "has starter code that already passes every check line (change the "
+                          "starter so that it fails at least one, or add a check that tells them apart)")
+    return expected
 
 
 def _last_error_line(result: CellOutput) -> str:

@@ -5,6 +5,7 @@ One transform for decks (before marp-cli) and pages (before Python-Markdown).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import html
 import json
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cells import check_cell_fences, iter_fences, parse_info
+from .cells import Cell, cells_of, check_cell_fences, iter_fences
 from .execute import CellOutput, PageOutputs
 from .output_html import frozen_html, one_line
 
@@ -57,8 +58,46 @@ def _default_layout(result: CellOutput | None) -> str:
     return "side" if len(lines) >= SIDE_TEXT_LINES and narrow <= SIDE_TEXT_WIDTH else "below"
 
 
+def exercise_html(cell: Cell, number: int, page: str, expected: list[dict[str, object]] | None, output: str,
+                  layout: str) -> str:
+    """An exercise as one line: the starter cell, its checks with the expected values and the
+    solution in a JSON <script> (for the runtime), and the solution in a closed 「答え」 box for
+    readers without JavaScript."""
+    data = {
+        "id": f"{page}/{number}", "number": number, "checks": cell.checks, "expected": expected,
+        "solution": cell.solution, "hints": cell.hints, "names": defined_names(cell.solution),
+    }
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    script = f'<script type="application/json" class="livecode-exercise">{payload}</script>'
+    static = ('<details class="livecode-solution-static" data-search-exclude><summary>答え</summary>'
+              f"<pre>{one_line(cell.solution)}</pre></details>")
+    block = cell_html(cell.code, cell.index, cell.options, output, layout)
+    head = f'<div class="livecode-cell" data-layout="{layout}">'
+    return (f'<div class="livecode-cell" id="exercise-{number}" data-kind="exercise" data-layout="{layout}">'
+            + block[len(head):-len("</div>")] + script + static + "</div>")
+
+
+def defined_names(code: str) -> list[str]:
+    """The names a solution defines at top level (what later cells may use)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names += [(a.asname or a.name).split(".")[0] for a in node.names]
+    return sorted(set(names))
+
+
 def transform_cells(
-    markdown: str, frozen: Frozen | None = None, *, slides: bool = False, nested: dict[str, str] | None = None
+    markdown: str, frozen: Frozen | None = None, *, slides: bool = False, nested: dict[str, str] | None = None,
+    page: str = "",
 ) -> str:
     """Replace every live-cell fence with its HTML (and build-time output); leave other text untouched.
 
@@ -68,6 +107,8 @@ def transform_cells(
     like the fence, so it stays in its container. Python-Markdown keeps no raw HTML block
     there, so for pages pass `nested`: the cell becomes a placeholder word, and nested maps each
     placeholder to its HTML for `put_nested_cells` to put into the rendered page.
+    page: names the page's exercises in the reader's progress (`<page>/<n>`; a deck and its
+    textbook page share it).
     """
     outputs = frozen.outputs.copy() if frozen else None
     lines = markdown.split("\n")
@@ -75,16 +116,30 @@ def transform_cells(
     out: list[str] = []
     done = 0
     count = 0
-    for fence in iter_fences(lines):
-        options = parse_info(fence.info, fence.start + 1)
-        if options is None:
+    exercises = 0
+    fences = iter_fences(lines)
+    cells = {cell.line - 1: cell for cell in cells_of(fences)}
+    parts = {part.start for cell in cells.values() for part in cell.parts}
+    for fence in fences:
+        if fence.start in parts:  # a solution, check or hint: inside its exercise's HTML
+            out.extend(lines[done : fence.start])
+            done = fence.end
+            continue
+        cell = cells.get(fence.start)
+        if cell is None:
             continue
         count += 1
+        options = cell.options
         out.extend(lines[done : fence.start])
         result = outputs.take(fence.body) if outputs is not None else None
         output = frozen_html(count, result, frozen.figures_url, frozen.figures_dir) if result and frozen else ""
         layout = options.get("output") or _default_layout(result)
-        block = cell_html(fence.body, count, options, output, layout if slides else "below")
+        if cell.exercise:
+            exercises += 1
+            expected = result.expected if result else None
+            block = exercise_html(cell, exercises, page, expected, output, layout if slides else "below")
+        else:
+            block = cell_html(fence.body, count, options, output, layout if slides else "below")
         pad = " " * fence.indent
         if not fence.nested or nested is None:
             out.append(pad + block)

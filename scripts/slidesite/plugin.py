@@ -39,6 +39,7 @@ from .deckbuild import (
 from .dev_server import cache_unchanging_files
 from .errors import BuildError, SetupError
 from .execute import OutputStore, PageCells, PageOutputs, execute
+from .exercise_list import EXERCISES_PAGE, Exercise, exercise_page_markdown, exercises_of, progress_html
 from .files import mirror, place
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .links import check_site
@@ -75,6 +76,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         self.written: list[str] = []  # pages written so far, for a banner added after the fact
         self.nested_cells: dict[str, dict[str, str]] = {}  # page → cells inside lists or admonitions
         self.outputs: dict[str, PageOutputs] = {}  # build-time cell outputs by page src_uri
+        self.exercises: list[Exercise] = []  # every exercise of the site, in nav order
 
     # ------------------------------------------------------------------ events, in lifecycle order
 
@@ -133,6 +135,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
                 SITE_ASSETS_FROM_DECK, settings.pyodide_url
             )
 
+        pages: dict[str, PageCells] = {}
         try:
             if self.serving and (self.marp_worker is None or not self.marp_worker.alive()
                                  or self.marp_worker.project != project):
@@ -165,6 +168,13 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         for built in self.decks:
             files.append(File.generated(config, f"lectures/{built.deck.name}.md", content=built.page_markdown()))
         config.nav = _nav_with_decks(config.nav, self.decks)
+        self.exercises = [e for d in self.decks for e in exercises_of(d.deck.cells, f"lectures/{d.deck.name}.md",
+                                                                          d.deck.title)]
+        for uri, page_cells in pages.items():
+            self.exercises += exercises_of(page_cells.cells, uri, _title_of(page_cells.source, uri))
+        if self.exercises:
+            files.append(File.generated(config, EXERCISES_PAGE, content=exercise_page_markdown(self.exercises)))
+            config.nav = [*config.nav, {"演習": EXERCISES_PAGE}]
         if self.serving and settings.speedups:
             use_cached_pages(files, config, config.nav, self.rendered_pages)
         return files
@@ -185,7 +195,10 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             figures_url = get_relative_url(OUTPUTS_URL, page.file.url).rstrip("/") + "/"
             frozen = Frozen(found, figures_url, OutputStore(self._project().cache).figures)
         try:
-            return transform_cells(markdown, frozen, nested=nested)
+            uri = page.file.src_uri
+            mine = [e for e in self.exercises if e.page == uri]
+            markdown = transform_cells(markdown, frozen, nested=nested, page=_exercise_page_id(uri))
+            return progress_html(mine) + "\n\n" + markdown if mine else markdown
         except CellOptionError as err:
             # Front matter is already stripped here, so the line is counted from the body.
             message = f"docs/{page.file.src_uri}: {err} (line {err.line} of the page body)"
@@ -288,6 +301,20 @@ def _pages_with_cells(files: Files) -> dict[str, PageCells]:
         if cells:
             pages[file.src_uri] = PageCells(path, cells)
     return pages
+
+
+def _exercise_page_id(src_uri: str) -> str:
+    """How a page's exercises are named in the reader's progress: a deck and its textbook page share it."""
+    name = src_uri.removesuffix(".md")
+    return name.removeprefix("lectures/")
+
+
+def _title_of(path: Path, uri: str) -> str:
+    """A hand-written page's first heading, else its file name."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return uri.removesuffix(".md")
 
 
 def _with_banner(output: str, error: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .cells import Cell, find_cells
 from .deck import module_list, split_front_matter
+from .errors import BuildError
 from .execute import CellOutput, PageCells, run_page
 
 
@@ -54,7 +55,11 @@ def run_cells(path: Path) -> Iterator[CellRun]:
 def run_file(path: Path, verbose: bool = False) -> list[str]:
     """Run every cell of one file; return a list of failure messages."""
     failures: list[str] = []
-    for run in run_cells(path):
+    try:
+        runs = list(run_cells(path))
+    except BuildError as err:  # a bad exercise: its solution, checks or starter
+        return [str(err)]
+    for run in runs:
         cell = run.cell
         if verbose:
             print(f"--- {path}:{cell.line} (cell {cell.index})\n{run.output}{run.error or ''}")

@@ -4,6 +4,7 @@
 import { BUILT_NOTE, BUILT_NOTE_TITLE, IS_NEXT_PREVIEW, LABELS, LIVE_ONLY_NOTE, STATE_TEXT } from "./config.js";
 import { el } from "./dom.js";
 import { createEditor } from "./editor.js";
+import { ExerciseUI, readExercise } from "./exercise.js";
 import { hintUnrunCells, unrunAbove } from "./hints.js";
 import { publish } from "./mirror.js";
 import { Output } from "./output.js";
@@ -41,6 +42,7 @@ export class Cell {
     const frozen = holder ? holder.querySelector(":scope > .livecode-frozen") : null;
     this.built = frozen ? readBuilt(frozen) : null;
     if (frozen) frozen.remove();
+    const exercise = readExercise(holder);
     const root = el("div", { class: "livecode", "data-state": "idle", "data-cell": String(this.index) });
     root.dataset.layout = (holder && holder.dataset.layout) || "below";
     if (holder) delete holder.dataset.layout; // the layout is the cell's own from now on
@@ -81,6 +83,10 @@ export class Cell {
     root.addEventListener("click", (e) => this.onClick(e));
     pre.replaceWith(root);
     this.root = root;
+    if (exercise) {
+      this.exercise = exercise;
+      this.ex = new ExerciseUI(this, exercise, bar);
+    }
 
     this.editor = createEditor(editorBox, this.store.load(), {
       label: `Python セル ${this.index}（Shift+Enter で実行、Esc のあと Tab で抜ける）`,
@@ -151,6 +157,7 @@ export class Cell {
   onClick(e) {
     const btn = e.target.closest("[data-action]");
     if (!btn || !this.root.contains(btn)) return;
+    if (this.ex && this.ex.onAction(btn.dataset.action)) return;
     switch (btn.dataset.action) {
       case "run":
         this.run();
@@ -202,13 +209,15 @@ export class Cell {
     setTimeout(() => (btn.textContent = LABELS.copy), 1500);
   }
 
-  run() {
+  // check: an exercise's {lines, expected}, compared after the run (see exercise.js).
+  run(check = null) {
     if (IS_NEXT_PREVIEW) return;
     if (this.state === "loading" || this.state === "running") return;
     this.clearOutput();
     this.root.classList.remove("livecode-stale");
     this.setState("loading");
-    this.job = runtime.enqueue(this);
+    if (!check) this.solvedHere = false; // a plain Run of an exercise: not known to pass any more
+    this.job = runtime.enqueue(this, check);
     this.showRuntime(runtime);
   }
 
@@ -258,6 +267,10 @@ export class Cell {
     this.out.addButton(action, label);
   }
 
+  checked(results) {
+    if (this.ex) this.ex.checked(results);
+  }
+
   finish(status) {
     this.job = null;
     if (status === "cancelled") {
@@ -272,6 +285,7 @@ export class Cell {
 
   // Audience window: repeat what the presenter window's copy of this cell shows.
   mirror(msg) {
+    if (this.ex && this.ex.mirror(msg)) return;
     if (msg.type === "code" && msg.code !== this.code) this.editor.code = msg.code;
     else if (msg.type === "state") this.setState(msg.state);
     else if (msg.type === "status") this.setStatus(msg.text);
@@ -282,6 +296,7 @@ export class Cell {
 
   // This cell's code was running when the interpreter was terminated.
   restarted() {
+    this.solvedHere = false;
     this.job = null;
     this.setState("stopped");
     this.append(
@@ -292,6 +307,7 @@ export class Cell {
   }
 
   interpreterRestarted() {
+    this.solvedHere = false;
     if (this.state === "done" || this.state === "error") this.root.classList.add("livecode-stale");
   }
 

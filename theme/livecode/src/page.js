@@ -6,6 +6,7 @@ import { el } from "./dom.js";
 import { stopAutorun, watchAutorun, watchSlides } from "./marp.js";
 import { subscribe } from "./mirror.js";
 import { runtime } from "./runtime.js";
+import { refreshProgress } from "./storage.js";
 
 let pageCounter = 0;
 let currentPath = null;
@@ -38,6 +39,7 @@ function readModules(root) {
 }
 
 function setupPage() {
+  refreshProgress(document);
   const sources = [...document.querySelectorAll("pre.livecode-source")];
   const samePage = currentPath === location.pathname + location.search && allCells.some((c) => c.root.isConnected);
   if (!sources.length && samePage) return;

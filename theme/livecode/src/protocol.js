@@ -17,6 +17,7 @@ export const TO_PAGE = {
   start: "start",
   out: "out",
   done: "done",
+  checked: "checked",
   preloaded: "preloaded",
 };
 
@@ -50,17 +51,22 @@ export const toWorker = {
    * Run one cell (a job). `page` numbers the page the namespace belongs to: a new number
    * gives a fresh namespace and writes the page's `modules` ({name, text}) to the cwd.
    * `moduleCode` is the modules' text, scanned for imports with the cell's code.
+   * `prelude` ([{cell, code}]): exercise solutions run quietly first, because this cell uses
+   * names of exercises the reader has not solved. `check` ({lines, expected}): an exercise's
+   * 「答え合わせ」: after the code, evaluate the check lines and compare (answered by `checked`).
    */
-  run: ({ id, cell, code, page, modules, maxLines, maxChars }) => ({
+  run: ({ id, cell, code, page, modules, maxLines, maxChars, prelude = [], check = null }) => ({
     type: TO_WORKER.run,
     id,
     cell,
     code,
     page,
     modules,
-    moduleCode: modules.map((m) => m.text).join("\n"),
+    moduleCode: [...modules.map((m) => m.text), ...prelude.map((p) => p.code)].join("\n"),
     maxLines,
     maxChars,
+    prelude,
+    check,
   }),
   /** Install and import the packages `code` uses, before any Run (the idle preload). */
   preload: (code) => ({ type: TO_WORKER.preload, code }),
@@ -91,6 +97,11 @@ export const toPage = {
     if (error !== undefined) msg.error = error;
     return msg;
   },
+  /**
+   * Job `id`'s check lines, compared with the build's expected values (before its `done`):
+   * [{line, ok, message}] per line.
+   */
+  checked: (id, results) => ({ type: TO_PAGE.checked, id, results }),
   /** The idle preload finished; timing is for the benchmark. */
   preloaded: (timing) => ({ type: TO_PAGE.preloaded, timing }),
 };

@@ -23,6 +23,7 @@ export class Runtime {
     this.error = null;
     this.timing = {}; // ms, for the benchmark: core start, last run's package load and exec
     this.handlers = this.makeHandlers();
+    this.fallbacks = new Set(); // exercises whose solution this interpreter ran behind the scenes
   }
 
   notify() {
@@ -37,6 +38,7 @@ export class Runtime {
       return;
     }
     this.status = "loading";
+    this.fallbacks = new Set();
     this.startedAt = performance.now();
     this.error = null;
     this.starts += 1;
@@ -144,6 +146,10 @@ export class Runtime {
         this.current = null;
         this.pump();
       },
+      checked: (msg) => {
+        const j = job(msg);
+        if (j && j.cell.checked) j.cell.checked(msg.results);
+      },
       preloaded: (msg) => {
         this.preloaded = true;
         this.timing.preload = msg.timing;
@@ -167,8 +173,10 @@ export class Runtime {
     if (code && mentionsPackage(code)) this.worker.postMessage(toWorker.preload(code));
   }
 
-  enqueue(cell) {
-    const job = { id: this.nextId++, cell, page: this.page };
+  enqueue(cell, check = null) {
+    const job = { id: this.nextId++, cell, page: this.page, check };
+    // The reader's own version of an exercise replaces the solution run for later cells.
+    if (cell.exercise) this.fallbacks.delete(cell.index);
     this.queue.push(job);
     if (this.status === "off" || this.status === "failed") this.start("run");
     this.pump();
@@ -189,6 +197,7 @@ export class Runtime {
     const modules = page ? await page.modules : [];
     if (this.current !== job) return; // stopped while the modules were fetched
     if (this.interrupt) Atomics.store(this.interrupt, 0, 0);
+    const prelude = this.preludeFor(job);
     this.worker.postMessage(
       toWorker.run({
         id: job.id,
@@ -198,8 +207,29 @@ export class Runtime {
         modules,
         maxLines: config.maxLines,
         maxChars: config.maxChars,
+        prelude,
+        check: job.check,
       }),
     );
+  }
+
+  // Exercises above this cell, not solved in this interpreter, whose names the cell uses: their
+  // solutions run first (once per interpreter), and the cell says so.
+  preludeFor(job) {
+    const code = job.cell.code;
+    const prelude = [];
+    for (const ex of this.cells()) {
+      if (!ex.exercise || ex.index >= job.cell.index || ex.solvedHere || this.fallbacks.has(ex.index)) continue;
+      const uses = ex.exercise.names.some((n) => new RegExp(`(^|[^\\w.])${n}\\b`).test(code));
+      if (!uses) continue;
+      this.fallbacks.add(ex.index);
+      prelude.push({ cell: ex.index, code: ex.exercise.solution });
+      job.cell.append(
+        "notice",
+        `演習 ${ex.exercise.number} がまだ解けていないため、その模範解答を裏で実行してから、このセルを実行しました。\n`,
+      );
+    }
+    return prelude;
   }
 
   // Stop the running job: interrupt when the page is cross-origin isolated, otherwise

@@ -62,3 +62,55 @@ export class EditStore {
     }
   }
 }
+
+// An exercise's progress ({passed, tries}) in localStorage, under its id (`<page>/<n>`,
+// shared by a deck and its textbook page).
+const PROGRESS_PREFIX = "livecode:exercise:v1:";
+
+export class ExerciseProgress {
+  constructor(id) {
+    this.key = PROGRESS_PREFIX + id;
+  }
+
+  load() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(this.key) || "null");
+      if (saved && typeof saved === "object") return { passed: !!saved.passed, tries: saved.tries | 0 };
+    } catch {
+      /* storage unavailable */
+    }
+    return { passed: false, tries: 0 };
+  }
+
+  write(value) {
+    try {
+      localStorage.setItem(this.key, JSON.stringify(value));
+    } catch {
+      /* quota or privacy mode */
+    }
+  }
+
+  tried() {
+    const now = this.load();
+    this.write({ ...now, tries: now.tries + 1 });
+  }
+
+  passed() {
+    this.write({ ...this.load(), passed: true });
+  }
+}
+
+/** Fill the n/m lines (.livecode-exercise-progress) and the 「演習」 page's status cells. */
+export function refreshProgress(root) {
+  for (const line of root.querySelectorAll(".livecode-exercise-progress[data-exercises]")) {
+    const ids = line.dataset.exercises.split(/\s+/).filter(Boolean);
+    const solved = ids.filter((id) => new ExerciseProgress(id).load().passed).length;
+    line.textContent = `演習: ${solved} / ${ids.length} 問 正解`;
+    line.dataset.solved = String(solved);
+  }
+  for (const span of root.querySelectorAll(".livecode-exercise-status[data-exercise]")) {
+    const { passed, tries } = new ExerciseProgress(span.dataset.exercise).load();
+    span.dataset.status = passed ? "passed" : tries ? "tried" : "new";
+    span.textContent = passed ? `✔ 正解（${tries} 回）` : tries ? `挑戦中（${tries} 回）` : "未挑戦";
+  }
+}

@@ -2,6 +2,7 @@
 // of protocol.js (init, run, preload) and sends back text and PNG images.
 import runnerSource from "../py/livecode_runner.py";
 import backendSource from "../py/livecode_mpl_backend.py";
+import checkSource from "../py/livecode_check.py";
 import { FONT_PATH, Packages } from "./packages.js";
 import { dispatch, toPage } from "./protocol.js";
 import { MPLCONFIGDIR, speedups } from "./speedups.js";
@@ -44,6 +45,7 @@ async function init(msg) {
   pyodide.FS.mkdirTree(`${RUNTIME_DIR}/fonts`);
   pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_runner.py`, runnerSource);
   pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_mpl_backend.py`, backendSource);
+  pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_check.py`, checkSource);
   pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(RUNTIME_DIR)})`);
   runner = pyodide.pyimport("livecode_runner");
   runner.setup(FONT_PATH, HOME, speed.on);
@@ -97,13 +99,33 @@ async function run(msg) {
   const post = (kind, text) => send(toPage.out(msg.id, kind, text));
   let status;
   try {
+    for (const pre of msg.prelude || []) {
+      // An exercise's solution, for the names this cell uses; its output is not shown.
+      const quiet = runner.run(pre.code, `solution ${pre.cell}`, () => {}, msg.maxLines, msg.maxChars);
+      if (quiet !== "ok") post("notice", `演習（セル ${pre.cell}）の模範解答を実行できませんでした。\n`);
+    }
     status = runner.run(msg.code, msg.cell, post, msg.maxLines, msg.maxChars);
   } catch (err) {
     status = "error";
     post("error", String(err));
   }
+  if (msg.check) send(toPage.checked(msg.id, check(msg.check, status)));
   const t2 = performance.now();
   send(toPage.done(msg.id, status, { timing: { packages: t1 - t0, exec: t2 - t1, dynlibs: { ...packages.speedups.stats } } }));
+}
+
+// An exercise's check lines against the build's expected values, compared in Python (livecode_check.py).
+function check({ lines, expected }, status) {
+  if (status !== "ok") {
+    const message = status === "interrupted" ? "実行が止められました" : "コードがエラーで止まりました（上の出力）";
+    return lines.map((line) => ({ line, ok: false, message }));
+  }
+  const checker = pyodide.pyimport("livecode_check");
+  try {
+    return JSON.parse(checker.check_json(JSON.stringify(lines), JSON.stringify(expected)));
+  } finally {
+    checker.destroy();
+  }
 }
 
 const handlers = { init, preload, run };
