@@ -44,7 +44,10 @@ def make_copy(dest: Path) -> Path:
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
     for name in ("slides", "docs"):
         shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    # The copy has no theme/ or package of its own to watch.
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("watch:\n  - slides\n  - theme\n  - scripts/slidesite\n", "watch:\n  - slides\n")
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     return dest
 
 
