@@ -11,19 +11,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from project import run_build
 from slidesite.slidehtml import balance_fragment, parse_slides, serialise
-from torture_decks import SLIDE, make_torture_project
+from torture_decks import SLIDE, built_torture_site
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @pytest.fixture(scope="module")
 def torture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_torture_project(tmp_path_factory.mktemp("torture") / "p")
-    done = run_build(root)
-    assert done.returncode == 0, done.stderr
-    return root / "site"
+    return built_torture_site(tmp_path_factory.mktemp("torture"))
 
 
 def lecture(site: Path, name: str) -> str:

@@ -9,7 +9,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from project import REPO, make_project
+from project import REPO, make_project, run_build
 
 LECTURE_1 = """\
 ---
@@ -227,3 +227,11 @@ def make_torture_project(root: Path) -> Path:
     (project / "slides" / "course" / "ch01" / "img").mkdir()
     (project / "slides" / "course" / "ch01" / "img" / "pic.png").write_bytes(png())
     return project
+
+
+def built_torture_site(folder: Path) -> Path:
+    """Build the torture project in folder/p; return its site."""
+    root = make_torture_project(folder / "p")
+    done = run_build(root)
+    assert done.returncode == 0, done.stderr
+    return root / "site"

@@ -17,8 +17,7 @@ import pytest
 from .helpers import REPO, screenshot
 
 sys.path.insert(0, str(REPO / "tests"))
-from project import run_build  # noqa: E402
-from torture_decks import SLIDE, make_torture_project  # noqa: E402
+from torture_decks import SLIDE, built_torture_site  # noqa: E402
 
 pytestmark = pytest.mark.browser
 PAGES = ("course-ch01", "course-ch02", "extra")
@@ -32,10 +31,7 @@ COUNTS_JS = """(root) => {
 
 @pytest.fixture(scope="module")
 def torture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_torture_project(tmp_path_factory.mktemp("torture-browser") / "p")
-    done = run_build(root)
-    assert done.returncode == 0, done.stderr
-    return root / "site"
+    return built_torture_site(tmp_path_factory.mktemp("torture-browser"))
 
 
 @pytest.fixture(scope="module")
