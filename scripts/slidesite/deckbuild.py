@@ -24,7 +24,7 @@ from .livecode_fence import Frozen, modules_html, transform_cells
 from .marp import MarpWorker, run_marp
 from .paths import MARP_CONFIG, Project
 from .textbook import FORMAT as TEXTBOOK_FORMAT
-from .textbook import PageLinks, convert, load_slides, save_slides, slides_for_page
+from .textbook import PageLinks, TextbookPage, convert, load_slides, save_slides, slides_for_page
 
 # What turns a deck's cells into HTML: a change to any of them recompiles every deck.
 CELL_HTML_SOURCES = (Path(livecode_fence.__file__), Path(output_html.__file__), themes.CELL_OUTPUT_CSS)
@@ -45,7 +45,7 @@ class BuiltDeck:
         """The slides' page-ready HTML, stored beside the deck's output (not copied to the site)."""
         return slides_json(self.folder.parent.parent, self.deck.name)
 
-    def page_markdown(self) -> str:
+    def textbook_page(self) -> TextbookPage:
         """The textbook page, with links relative to /lectures/<deck>/."""
         deck_url = page_deck_url(self.deck)
         links = PageLinks(deck_url, f"{deck_url}{self.deck.name}.pdf" if self.pdf else None)
@@ -54,7 +54,9 @@ class BuiltDeck:
             raise BuildError(self.deck.path, "no compiled slides for this deck's page (rebuild)")
         page = convert(self.deck, links, rendered)
         modules = modules_html([(PurePosixPath(m).name, deck_url + m) for m in self.deck.modules])
-        return page + ("\n" + modules + "\n" if modules else "")
+        if modules:
+            page.markdown += "\n" + modules + "\n"
+        return page
 
 
 def page_deck_url(deck: Deck) -> str:

@@ -10,6 +10,7 @@ the package versions, and reused while that key holds. A cell that raises (unles
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import socket
@@ -127,9 +128,13 @@ class OutputStore:
 def page_key(page: PageCells) -> str:
     """What the outputs depend on: cells and their options, modules, runner, versions."""
     runner = sorted(cell_worker.RUNTIME_PY.glob("*.py"))
-    versions = [f"{name}=={version(name)}" for name in PINNED] + [sys.version]
     cells = [f"{c.code}\0{sorted(c.options.items())}\0{c.solution}\0{c.checks}" for c in page.cells]
-    return sha256_of(OUTPUTS_FORMAT, *versions, *cells, *runner, Path(cell_worker.__file__), *page.modules)
+    return sha256_of(OUTPUTS_FORMAT, *_versions(), *cells, *runner, Path(cell_worker.__file__), *page.modules)
+
+
+@functools.cache  # reading package metadata costs milliseconds a call; installs do not change mid-build
+def _versions() -> tuple[str, ...]:
+    return (*(f"{name}=={version(name)}" for name in PINNED), sys.version)
 
 
 def execute(

@@ -1,8 +1,10 @@
-"""A cache for work repeated on every `serve` rebuild, forgetting what two builds in a row did not use."""
+"""Caches for work repeated on every build: in memory for `serve` rebuilds, on disk across builds."""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+import json
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
 
@@ -25,3 +27,37 @@ class BuildMemo(Generic[V]):
 
     def put(self, key: str, value: V) -> None:
         self._current[key] = value
+
+
+class StoredJSON:
+    """JSON values by key, one file each in `folder`, kept from build to build.
+
+    `prune()`, after a build that completed, deletes what that build did not ask for.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._used: set[str] = set()
+
+    def get(self, key: str) -> Any | None:
+        path = self.folder / f"{key}.json"
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        self._used.add(path.name)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f"{key}.json.tmp"
+        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.folder / f"{key}.json")
+        self._used.add(f"{key}.json")
+
+    def prune(self) -> None:
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name not in self._used:
+                    path.unlink(missing_ok=True)
+        self._used = set()

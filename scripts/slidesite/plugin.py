@@ -45,10 +45,11 @@ from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .links import check_site
 from .livecode_fence import Frozen, modules_html, put_nested_cells, transform_cells
 from .marp import MarpWorker
-from .memo import BuildMemo
+from .memo import BuildMemo, StoredJSON
 from .paths import Project
-from .speedups import Rendered, SearchEntries, cache_templates, poll_often, use_cached_pages, use_cached_search
+from .speedups import Rendered, cache_templates, poll_often, use_cached_pages, use_lean_search
 from .static_assets import install_site_assets
+from .textbook import put_slide_bodies
 
 log = logging.getLogger("mkdocs.slidesite")
 
@@ -64,7 +65,6 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         self.marp_worker: MarpWorker | None = None  # one marp-cli process for every rebuild
         self.compiler: ThreadPoolExecutor | None = None  # marp-cli at work while MkDocs renders pages
         self.rendered_pages: BuildMemo[Rendered] = BuildMemo()
-        self.search_entries: SearchEntries = BuildMemo()
         self._reset()
 
     def _reset(self) -> None:
@@ -75,8 +75,10 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         self.compiling: Future[list[BuiltDeck]] | None = None
         self.written: list[str] = []  # pages written so far, for a banner added after the fact
         self.nested_cells: dict[str, dict[str, str]] = {}  # page → cells inside lists or admonitions
+        self.slide_bodies: dict[str, list[str]] = {}  # textbook page → its slides' HTML (put in after Markdown)
         self.outputs: dict[str, PageOutputs] = {}  # build-time cell outputs by page src_uri
         self.exercises: list[Exercise] = []  # every exercise of the site, in nav order
+        self.search_entries: StoredJSON | None = None  # Material's search entries of unchanged pages
 
     # ------------------------------------------------------------------ events, in lifecycle order
 
@@ -119,8 +121,9 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             Path(config.config_file_path or ".").parent, slides=settings.slides_dir, cache=settings.cache_dir,
             node_modules=settings.node_modules,
         )
-        if self.serving and settings.speedups:
-            use_cached_search(config, self.search_entries)
+        if settings.speedups:
+            self.search_entries = StoredJSON(self.project.cache / "build" / "search")
+            use_lean_search(config, self.search_entries)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -166,7 +169,10 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         except (BuildError, SetupError) as err:
             self._fall_back_to_last_good(err)
         for built in self.decks:
-            files.append(File.generated(config, f"lectures/{built.deck.name}.md", content=built.page_markdown()))
+            page = built.textbook_page()
+            uri = f"lectures/{built.deck.name}.md"
+            self.slide_bodies[uri] = page.bodies
+            files.append(File.generated(config, uri, content=page.markdown))
         config.nav = _nav_with_decks(config.nav, self.decks)
         self.exercises = [e for d in self.decks for e in exercises_of(d.deck.cells, f"lectures/{d.deck.name}.md",
                                                                           d.deck.title)]
@@ -209,6 +215,9 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             return markdown
 
     def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        bodies = self.slide_bodies.get(page.file.src_uri)
+        if bodies:
+            html_text = put_slide_bodies(html_text, bodies)
         nested = self.nested_cells.pop(page.file.src_uri, None)
         if not nested:
             return html_text
@@ -251,6 +260,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             )
         except (BuildError, SetupError, livecode_assets.RuntimeAssetError, FileNotFoundError) as err:
             raise PluginError(str(err)) from None
+        if self.search_entries is not None:
+            self.search_entries.prune()
         broken = check_site(site, [Path(p) for p in self.written])
         if broken:
             message = "\n".join(map(str, broken))

@@ -6,7 +6,8 @@ The plugin setting `speedups: false` turns them all off.
 
 - poll_often: MkDocs' file watcher (watchdog) polls every 0.1 s instead of 0.5 s (`serve`).
 - use_cached_pages: a page whose inputs did not change reuses the last rebuild's HTML (`serve`).
-- use_cached_search: Material's search index reuses the entries of an unchanged page (`serve`).
+- use_cached_search: Material's search index reuses the entries of an unchanged page (kept on disk).
+- search_without_math: Material's search parser skips the insides of formulas drawn as SVG (no text).
 - cache_templates: Jinja keeps Material's compiled templates on disk across rebuilds and builds.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from .files import sha256_of
-from .memo import BuildMemo
+from .memo import BuildMemo, StoredJSON
 
 log = logging.getLogger("mkdocs.slidesite")
 
@@ -45,6 +47,9 @@ SPEEDUPS = {
     "poll_often": Speedup("watchdog", ((2, 0), (7, 1)), "the observer's and emitters' `_timeout`"),
     "use_cached_pages": Speedup("mkdocs", ((1, 6), (1, 6)), "Page.render and the attributes it sets"),
     "use_cached_search": Speedup("mkdocs-material", ((9, 5), (9, 8)), "SearchPlugin.search_index, SearchIndex"),
+    "search_without_math": Speedup(
+        "mkdocs-material", ((9, 5), (9, 8)), "SearchPlugin.search_index, SearchIndex reading page.content"
+    ),
     "cache_templates": Speedup("Jinja2", ((3, 0), (3, 1)), "Environment.bytecode_cache set after creation"),
 }
 
@@ -182,35 +187,53 @@ def nav_titles(nav: list[Any] | dict[str, Any] | str) -> dict[str, str | None]:
 
 # ------------------------------------------------------------------ Material: reuse a page's search entries
 #
-# Material's search plugin parses every page's HTML again on every rebuild; this swaps its index
-# for one that remembers the entries of a page with the same URL, title, metadata and content.
+# Material's search plugin parses every page's HTML again on every build; this swaps its index
+# for one that keeps the entries of a page with the same URL, title, metadata and content on disk
+# (the search settings and Material's version in the key), and that hides the paths of formulas
+# Marp drew as SVG from its parser: they hold no text, yet they are nine tenths of a lecture page.
 
-SearchEntries = BuildMemo[list[dict[str, Any]]]
+MATH_SVG = re.compile(r"(<mjx-container\b[^>]*>)(.*?)(</mjx-container>)", re.S)
+SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")  # \text{…} in a formula: drawn as SVG text
 
 
-def use_cached_search(config: MkDocsConfig, memo: SearchEntries) -> bool:
+def _math_text_only(match: re.Match[str]) -> str:
+    return match.group(1) + "".join(SVG_TEXT.findall(match.group(2))) + match.group(3)
+
+
+def use_lean_search(config: MkDocsConfig, store: StoredJSON) -> bool:
     """Call from on_config, after the search plugin's own on_config made its index."""
-    if not supported("use_cached_search"):
+    cached = supported("use_cached_search")
+    lean = supported("search_without_math")
+    if not (cached or lean):
         return False
     from material.plugins.search.plugin import SearchIndex, SearchPlugin
 
-    class CachingSearchIndex(SearchIndex):  # type: ignore[misc]  # Material ships no type information
-        def add_entry_from_context(self, page: Page) -> None:
-            key = sha256_of(page.url, str(page.title), json.dumps(page.meta, sort_keys=True, default=str),
-                            str(page.toc), page.content or "")
-            cached = memo.get(key)
-            if cached is None:
-                start = len(self.entries)
-                super().add_entry_from_context(page)
-                memo.put(key, [dict(e) for e in self.entries[start:]])
-            else:
-                self.entries.extend(dict(e) for e in cached)
+    material = installed_version("mkdocs-material")
 
-    memo.next_build()
+    class LeanSearchIndex(SearchIndex):  # type: ignore[misc]  # Material ships no type information
+        def add_entry_from_context(self, page: Page) -> None:
+            key = sha256_of(material, json.dumps(self.config, sort_keys=True, default=str), page.url,
+                            str(page.title), json.dumps(page.meta, sort_keys=True, default=str), str(page.toc),
+                            page.content or "")
+            found = store.get(key) if cached else None
+            if isinstance(found, list):
+                self.entries.extend(found)
+                return
+            start = len(self.entries)
+            content = page.content
+            if lean and content and "<mjx-container" in content:
+                page.content = MATH_SVG.sub(_math_text_only, content)
+            try:
+                super().add_entry_from_context(page)
+            finally:
+                page.content = content
+            if cached:
+                store.put(key, self.entries[start:])
+
     swapped = False
     for plugin in config.plugins.values():
         if isinstance(plugin, SearchPlugin) and type(getattr(plugin, "search_index", None)) is SearchIndex:
-            plugin.search_index = CachingSearchIndex(**plugin.config)
+            plugin.search_index = LeanSearchIndex(**plugin.config)
             swapped = True
     return swapped
 

@@ -29,6 +29,9 @@ URL_ATTRS = {"src", "href", "poster", "data"}
 HEADING = re.compile(r"h[1-6]")
 SLIDE_CHROME = {"header", "footer"}  # drawn by Marp on every slide; the page has its own heading
 FORMAT = "3"  # bump when the stored slide HTML changes for the same Marp output
+# A slide body's place in the page's Markdown: Python-Markdown never parses the (math-heavy) HTML,
+# the plugin puts it in after conversion (put_slide_bodies).
+BODY_SLOT = re.compile(r'(<div class="[^"]*") data-slide-body="(\d+)"></div>')
 
 
 @dataclass
@@ -77,16 +80,31 @@ def load_slides(path: Path) -> list[PageSlide] | None:
     return [PageSlide(**s) for s in data["slides"]]
 
 
-def convert(deck: Deck, links: PageLinks, rendered: list[PageSlide]) -> str:
-    """The textbook page's Markdown (front matter included)."""
+@dataclass
+class TextbookPage:
+    markdown: str  # front matter included; each slide body is a slot (BODY_SLOT)
+    bodies: list[str]  # the slots' HTML, in order
+
+
+def convert(deck: Deck, links: PageLinks, rendered: list[PageSlide]) -> TextbookPage:
+    """The textbook page's Markdown and the slide bodies that go into its slots."""
     parts = [f"---\ntitle: {_yaml_str(deck.title)}\n---\n", f"# {_heading_text(deck.title)}\n"]
+    bodies: list[str] = []
     pairs = list(zip(deck.slides, rendered, strict=False))
     if pairs and set(pairs[0][1].classes) & TITLE_CLASSES:
         parts.append(_title_block(*pairs.pop(0), links))
     parts.append(_deck_embed(deck, links))
     for slide, page_slide in pairs:
-        parts.append(_section(slide, page_slide, links))
-    return "\n".join(parts).rstrip() + "\n"
+        parts.append(_section(slide, page_slide, links, bodies))
+    return TextbookPage("\n".join(parts).rstrip() + "\n", bodies)
+
+
+def put_slide_bodies(html_text: str, bodies: list[str]) -> str:
+    """The converted page with each slot replaced by its slide body."""
+    def body(match: re.Match[str]) -> str:
+        return f"{match.group(1)}>\n{bodies[int(match.group(2))]}\n</div>"
+
+    return BODY_SLOT.sub(body, html_text)
 
 
 def _yaml_str(text: str) -> str:
@@ -225,7 +243,7 @@ def _deck_embed(deck: Deck, links: PageLinks) -> str:
     )
 
 
-def _section(slide: Slide, page_slide: PageSlide, links: PageLinks) -> str:
+def _section(slide: Slide, page_slide: PageSlide, links: PageLinks, bodies: list[str]) -> str:
     title = slide.header if slide.header_written else None
     if title is None and page_slide.title_html is not None:
         title = _source_heading(slide)
@@ -242,7 +260,8 @@ def _section(slide: Slide, page_slide: PageSlide, links: PageLinks) -> str:
         if i % 2:
             block += f"{_heading_text(part)}\n\n"
         elif part.strip():
-            block += f'<div class="{html.escape(classes)}">\n{part.strip()}\n</div>\n\n'
+            block += f'<div class="{html.escape(classes)}" data-slide-body="{len(bodies)}"></div>\n\n'
+            bodies.append(part.strip())
 
     return f"## {_heading_text(title)}\n\n{link}\n\n{block}{_notes(slide)}"
 
@@ -265,4 +284,7 @@ def _notes(slide: Slide) -> str:
     return f'\n??? note "スピーカーノート"\n\n{indented}\n'
 
 
-__all__ = ["PageLinks", "PageSlide", "convert", "load_slides", "plain_text", "save_slides", "slides_for_page"]
+__all__ = [
+    "PageLinks", "PageSlide", "TextbookPage", "convert", "load_slides", "plain_text", "put_slide_bodies",
+    "save_slides", "slides_for_page",
+]
