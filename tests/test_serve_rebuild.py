@@ -87,7 +87,7 @@ def test_a_serve_rebuild_writes_what_an_uncached_rebuild_writes(tmp_path, plain)
     assert any("追加の見出し" in doc["title"] for doc in index["docs"])
     assert any("改訂版" in doc["text"] for doc in index["docs"])
     assert "改訂版" in (site2 / "slides" / "01-a" / "index.html").read_text()
-    for name in ("use_cached_pages", "use_cached_search", "cache_templates"):
+    for name in ("use_cached_pages", "use_cached_search", "search_without_math", "cache_templates"):
         assert (f"slidesite: {name} off: " in done.stderr) == plain, name
 
 

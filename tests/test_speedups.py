@@ -75,3 +75,70 @@ def test_every_speedup_names_an_installed_distribution_within_its_tested_range()
 def test_nav_titles_follow_mkdocs_rules() -> None:
     nav = ["index.md", {"使い方": [{"サイト": "guide/a.md"}, "guide/b.md"]}, {"再掲": "guide/a.md"}, {"外": "https://x"}]
     assert nav_titles(nav) == {"index.md": None, "guide/a.md": "サイト", "guide/b.md": None, "https://x": "外"}
+
+
+def search_entries(tmp_path: Path, content: str, *, lean: bool) -> list[dict[str, object]]:
+    """Material's entries for one page, from its own index or from the lean one."""
+    from material.plugins.search.plugin import SearchIndex, SearchPlugin
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import get_toc
+    from slidesite.memo import StoredJSON
+
+    search = SearchPlugin()
+    search.load_config({})
+    search.search_index = SearchIndex(**search.config)
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(tmp_path)})
+    config.plugins = {"search": search}  # type: ignore[assignment]
+    if lean:
+        assert speedups.use_lean_search(config, StoredJSON(tmp_path / "store"))
+    page = Page("題", File("a.md", str(tmp_path), str(tmp_path / "site"), False), config)
+    page.content, page.toc, page.meta = content, get_toc([]), {}
+    search.search_index.add_entry_from_context(page)
+    assert page.content == content  # the page keeps its formulas
+    entries: list[dict[str, object]] = search.search_index.entries
+    return entries
+
+
+MATH_PAGE = (
+    '<h2 id="s">節</h2><p>売上 <mjx-container class="MathJax" jax="SVG"><svg viewBox="0 0 1 1"><g>'
+    '<path d="M0 0L1 1"/><svg data-table="true"><text data-variant="normal">気温</text></svg>'
+    '<path d="M1 0"/></g></svg></mjx-container> の関数</p>'
+)
+
+
+def test_the_lean_search_index_writes_the_entries_material_writes(tmp_path: Path) -> None:
+    plain = search_entries(tmp_path / "plain", MATH_PAGE, lean=False)
+    lean = search_entries(tmp_path / "lean", MATH_PAGE, lean=True)
+    assert lean == plain and any("気温" in str(e["text"]) for e in lean)
+    again = search_entries(tmp_path / "lean", MATH_PAGE, lean=True)  # from the store this time
+    assert again == plain and len(list((tmp_path / "lean" / "store").iterdir())) == 1
+
+
+def test_an_untested_material_keeps_its_own_search_index(tmp_path: Path, untested_versions: None) -> None:
+    from material.plugins.search.plugin import SearchIndex, SearchPlugin
+    from mkdocs.config.defaults import MkDocsConfig
+    from slidesite.memo import StoredJSON
+
+    search = SearchPlugin()
+    search.load_config({})
+    search.search_index = SearchIndex(**search.config)
+    config = MkDocsConfig()
+    config.plugins = {"search": search}  # type: ignore[assignment]
+    assert not speedups.use_lean_search(config, StoredJSON(tmp_path))
+    assert type(search.search_index) is SearchIndex
+
+
+def test_a_stored_value_not_asked_for_by_a_completed_build_is_pruned(tmp_path: Path) -> None:
+    from slidesite.memo import StoredJSON
+
+    first = StoredJSON(tmp_path)
+    first.put("a", [1])
+    first.put("b", [2])
+    first.prune()
+    second = StoredJSON(tmp_path)
+    assert second.get("a") == [1]
+    second.prune()
+    assert StoredJSON(tmp_path).get("a") == [1] and StoredJSON(tmp_path).get("b") is None

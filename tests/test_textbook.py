@@ -210,3 +210,15 @@ def test_the_nav_groups_a_folder_of_decks(torture):
     nav = " ".join(re.sub(r"<[^>]+>", " ", nav).split())
     assert nav.index(" course ") < nav.index("[1] 「学習」") < nav.index("[2] 「勾配」")
     assert nav.index("補足資料") < nav.index("コード と リンク の 題")
+
+
+def test_slide_bodies_go_into_their_slots_verbatim() -> None:
+    from slidesite.textbook import put_slide_bodies
+
+    bodies = [r"<p>\1 \g<0> $x$</p>", "<ul><li>二</li></ul>"]
+    converted = '<h2>a</h2>\n<div class="slide-body" data-slide-body="1"></div>\n' \
+                '<div class="slide-body lead" data-slide-body="0"></div>'
+    assert put_slide_bodies(converted, bodies) == (
+        '<h2>a</h2>\n<div class="slide-body">\n<ul><li>二</li></ul>\n</div>\n'
+        '<div class="slide-body lead">\n<p>\\1 \\g<0> $x$</p>\n</div>'
+    )
