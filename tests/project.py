@@ -72,3 +72,26 @@ def _yaml(value: object) -> str:
     if value is False:
         return "false"
     return str(value)
+
+
+# One checked exercise (starter, solution, hint, checks), as an author writes it; tests build around it.
+F_PRIME_EXERCISE = """\
+```python exercise
+def f_prime(x):
+    return 0  # ここを書き換える
+```
+
+```python solution
+def f_prime(x):
+    return 2 * x
+```
+
+```python hint
+x² を x で微分すると？
+```
+
+```python check
+f_prime(3.0)
+f_prime(-1.5)
+```
+"""

@@ -7,30 +7,12 @@ import json
 import re
 from pathlib import Path
 
-from project import deck, make_project, run_build
+from project import F_PRIME_EXERCISE, deck, make_project, run_build
 
-EXERCISE = """\
+EXERCISE = f"""\
 <!-- _header: 微分 -->
 
-```python exercise
-def f_prime(x):
-    return 0  # ここを書き換える
-```
-
-```python solution
-def f_prime(x):
-    return 2 * x
-```
-
-```python hint
-x² の微分は？
-```
-
-```python check
-f_prime(3.0)
-f_prime(-1.5)
-```
-
+{F_PRIME_EXERCISE}
 ---
 
 <!-- _header: あとのセル -->
@@ -61,7 +43,7 @@ def test_expected_values_come_from_the_solution_and_later_cells_use_it(tmp_path:
         expected = data["expected"]
         assert isinstance(expected, list)
         assert [e["values"] for e in expected] == [[6.0], [-3.0]]
-        assert data["names"] == ["f_prime"] and data["hints"] == ["x² の微分は？"]
+        assert data["names"] == ["f_prime"] and data["hints"] == ["x² を x で微分すると？"]
         assert 'data-kind="exercise"' in page and 'id="exercise-1"' in page
         # The solution is only in the JSON and in a closed 「答え」 box, never plain on the page.
         assert "<details class=\"livecode-solution-static\" data-search-exclude><summary>答え</summary>" in page

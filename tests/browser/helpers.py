@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -15,6 +15,17 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def open_pages(context: BrowserContext, urls: dict[str, str]) -> dict[str, Page]:
+    """One loaded page per name, its web fonts ready (screenshots and metrics depend on them)."""
+    pages = {}
+    for name, url in urls.items():
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        pages[name] = page
+    return pages
 
 
 def slide_is_drawn(page: Page, name: str) -> bool:

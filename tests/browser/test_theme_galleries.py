@@ -12,7 +12,7 @@ from conftest import OfflineGuard, StaticServer, offline_context, static_server
 from playwright.sync_api import Browser, BrowserContext, Page
 from slidesite import themes
 
-from .helpers import REPO, font_loaded, slide_is_drawn, style
+from .helpers import REPO, font_loaded, open_pages, slide_is_drawn, style
 
 ROOT = REPO
 
@@ -81,13 +81,7 @@ def deck_context(browser: Browser) -> Iterator[tuple[BrowserContext, OfflineGuar
 @pytest.fixture(scope="module")
 def deck_pages(gallery_site: StaticServer, deck_context: tuple[BrowserContext, OfflineGuard]) -> dict[str, Page]:
     """One open page per gallery deck."""
-    pages = {}
-    for deck in GALLERIES:
-        page = deck_context[0].new_page()
-        page.goto(f"{gallery_site.url}/slides/{deck}/", wait_until="load")
-        page.evaluate("document.fonts.ready.then(() => true)")
-        pages[deck] = page
-    return pages
+    return open_pages(deck_context[0], {deck: f"{gallery_site.url}/slides/{deck}/" for deck in GALLERIES})
 
 
 def test_no_request_leaves_the_machine(deck_pages: dict[str, Page], deck_context: tuple[BrowserContext, OfflineGuard]) -> None:

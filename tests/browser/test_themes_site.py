@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from slidesite import themes
 from slidesite.paths import SITE_CSS_DIR
 
-from .helpers import REPO, font_loaded, slide_is_drawn, style
+from .helpers import REPO, font_loaded, open_pages, slide_is_drawn, style
 
 ROOT = REPO
 
@@ -126,13 +126,7 @@ def site_context(browser: Browser) -> Iterator[tuple[BrowserContext, OfflineGuar
 
 @pytest.fixture(scope="module")
 def site_pages(material_site: StaticServer, site_context: tuple[BrowserContext, OfflineGuard]) -> dict[str, Page]:
-    pages = {}
-    for name in PAGES:
-        page = site_context[0].new_page()
-        page.goto(f"{material_site.url}/{name}/", wait_until="load")
-        page.evaluate("document.fonts.ready.then(() => true)")
-        pages[name] = page
-    return pages
+    return open_pages(site_context[0], {name: f"{material_site.url}/{name}/" for name in PAGES})
 
 
 def _scheme(page: Page, scheme: str) -> None:

@@ -3,7 +3,7 @@
 // <script class="livecode-exercise"> inside the cell; the comparison runs in the worker
 // (livecode_check.py). DOM contract: root[data-kind=exercise], [data-action=check],
 // root[data-result=pass|fail] after a check, [data-action=solution].
-import { el } from "./dom.js";
+import { el, mark } from "./dom.js";
 import { publish } from "./mirror.js";
 import { ExerciseProgress, refreshProgress } from "./storage.js";
 
@@ -66,11 +66,13 @@ export class ExerciseUI {
     const root = this.cell.root;
     root.dataset.progress = passed ? "passed" : tries ? "tried" : "new";
     const n = `演習 ${this.data.number}`;
-    this.state.textContent = passed
-      ? `✔ ${n}: 正解済み（答え合わせ ${tries} 回）`
-      : tries
+    if (passed) {
+      this.state.replaceChildren(mark(true), ` ${n}: 正解済み（答え合わせ ${tries} 回）`);
+    } else {
+      this.state.textContent = tries
         ? `${n}: まだ正解していません（答え合わせ ${tries} 回）`
         : `${n}: コードを書き換えて「${EXERCISE_LABELS.check}」を押してください`;
+    }
   }
 
   onAction(action) {
@@ -113,7 +115,7 @@ export class ExerciseUI {
     this.results.replaceChildren();
     for (const r of results) {
       const li = el("li", { class: r.ok ? "livecode-check-pass" : "livecode-check-fail" });
-      li.append(el("span", { class: "livecode-check-mark" }, r.ok ? "✔" : "✘"));
+      li.append(mark(r.ok));
       if (r.line) li.append(" ", el("code", {}, r.line));
       li.append(" ", el("span", { class: "livecode-check-message" }, r.message));
       this.results.append(li);

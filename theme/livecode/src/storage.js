@@ -1,6 +1,8 @@
 // A cell's edits, kept in localStorage per page and cell until the author changes the
 // cell (its code's hash is stored with the edit). Storage may be unavailable (privacy
 // mode, quota): then edits just do not persist.
+import { mark } from "./dom.js";
+
 const KEY_PREFIX = "livecode:v1:";
 const SAVE_DELAY_MS = 200;
 
@@ -111,6 +113,7 @@ export function refreshProgress(root) {
   for (const span of root.querySelectorAll(".livecode-exercise-status[data-exercise]")) {
     const { passed, tries } = new ExerciseProgress(span.dataset.exercise).load();
     span.dataset.status = passed ? "passed" : tries ? "tried" : "new";
-    span.textContent = passed ? `✔ 正解（${tries} 回）` : tries ? `挑戦中（${tries} 回）` : "未挑戦";
+    if (passed) span.replaceChildren(mark(true), ` 正解（${tries} 回）`);
+    else span.textContent = tries ? `挑戦中（${tries} 回）` : "未挑戦";
   }
 }
