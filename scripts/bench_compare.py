@@ -71,7 +71,8 @@ def main() -> int:
             for tree in trees.values():
                 git("worktree", "remove", "--force", str(tree))
     base = next(iter(times.values()))
-    print(f"| tree (median of {args.runs}, interleaved) | full build, empty cache | ratio | no-change rebuild | ratio |")
+    print(f"| tree (median of {args.runs}, interleaved) | full build, empty cache | ratio "
+          "| no-change rebuild | ratio |")
     print("|---|---|---|---|---|")
     for name, row in times.items():
         full, again = statistics.median(row["full"]), statistics.median(row["again"])

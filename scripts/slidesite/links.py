@@ -7,6 +7,7 @@ the finished site, so it sees every link whatever wrote it.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -32,7 +33,8 @@ class BrokenLink:
         return f"{self.page}: broken link {self.url!r} (no {self.target} in the site)"
 
 
-def page_links(text: str) -> list[str]:
+@functools.lru_cache(maxsize=512)  # `serve` rebuilds write the same HTML for every page but one
+def page_links(text: str) -> tuple[str, ...]:
     """The local URLs a page's HTML links to or loads (code examples left out)."""
     text = INERT.sub(lambda m: m.group(0)[: m.group(0).find(">") + 1] if m.group(1).lower() == "script" else "", text)
     found = []
@@ -41,7 +43,7 @@ def page_links(text: str) -> list[str]:
             url = html.unescape(m.group(2)).strip()
             if not SKIP.match(url):
                 found.append(url)
-    return found
+    return tuple(found)
 
 
 def check_site(site_dir: Path, pages: list[Path]) -> list[BrokenLink]:
