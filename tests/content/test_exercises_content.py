@@ -277,7 +277,7 @@ def test_expected_values_are_the_right_answers(built: dict[str, list[CellRun]], 
 FOLLOW_UPS: dict[str, list[tuple[str, str]]] = {
     "slides/02-gradient-descent.md": [
         ("x_1000 = 0.35173371125354774 (≈ 0.351734)", "x_{1000} = 0.35173371125354774"),
-        ("x_200 = 0.190009, f(x_200) = -0.421338", "$x \\approx 0.190009$、最小値は $f \\approx -0.421338$"),
+        ("x_200 = 0.190009\nf(x_200) = -0.421338", "$x \\approx 0.190009$、最小値は $f \\approx -0.421338$"),
     ],
     "slides/03-autodiff.md": [
         ("0.1900087837274012 -0.42133839756370395", "`0.1900087837274012 -0.42133839756370395`"),
