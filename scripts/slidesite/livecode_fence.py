@@ -67,14 +67,24 @@ def exercise_html(cell: Cell, number: int, page: str, expected: list[dict[str, o
         "id": f"{page}/{number}", "number": number, "checks": cell.checks, "expected": expected,
         "solution": cell.solution, "hints": cell.hints, "names": defined_names(cell.solution),
     }
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    script = f'<script type="application/json" class="livecode-exercise">{payload}</script>'
+    script = f'<script type="application/json" class="livecode-exercise">{script_json(data)}</script>'
     static = ('<details class="livecode-solution-static" data-search-exclude><summary>答え</summary>'
               f"<pre>{one_line(cell.solution)}</pre></details>")
     block = cell_html(cell.code, cell.index, cell.options, output, layout)
     head = f'<div class="livecode-cell" data-layout="{layout}">'
     return (f'<div class="livecode-cell" id="exercise-{number}" data-kind="exercise" data-layout="{layout}">'
             + block[len(head):-len("</div>")] + script + static + "</div>")
+
+
+def script_json(data: object) -> str:
+    """JSON for a <script type="application/json">, with <, > and & written as \\u escapes.
+
+    Marp Core escapes < and > even inside a <script> (so a solution's `def f(x) -> int:` would reach
+    the runtime as `-&gt;`), and "</script>" in a string would end the element: with no <, > or &
+    left, no HTML parser or sanitiser changes the text, and JSON.parse gives the same strings back.
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def defined_names(code: str) -> list[str]:
@@ -172,5 +182,4 @@ def modules_html(modules: list[tuple[str, str]]) -> str:
     if not modules:
         return ""
     data = [{"name": name, "url": url} for name, url in modules]
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    return f'<script type="application/json" class="livecode-modules">{payload}</script>'
+    return f'<script type="application/json" class="livecode-modules">{script_json(data)}</script>'

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page
 from .cells import wait_for_cells
 
 pytestmark = pytest.mark.browser
+FALLBACK_NOTICE = re.compile(r"演習 \d+ がまだ解けていないため、その模範解答を裏で実行してから、このセルを実行しました。\n?")
 
 def frozen_texts(html_text: str) -> dict[int, str]:
     """Cell number → the text of its build-time output (figures left out), from built HTML."""
@@ -82,8 +83,10 @@ def test_build_output_equals_live_output_for_text_cells(page: Page, built_site: 
         assert cell.get_attribute("data-output") == "live"
         if has_figure or number not in built:
             continue
-        live = cell.locator(".livecode-output .livecode-text").all_inner_texts()
-        assert "".join(live).strip() == built[number].strip(), f"cell {number}"
+        live = "".join(cell.locator(".livecode-output .livecode-text").all_inner_texts())
+        # A later cell of an unsolved exercise first runs its solution and says so (live only).
+        live = FALLBACK_NOTICE.sub("", live)
+        assert live.strip() == built[number].strip(), f"cell {number}"
         compared += 1
     assert compared >= 5
 
