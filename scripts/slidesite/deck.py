@@ -55,6 +55,16 @@ class Slide:
         value = self.effective.get("header")
         return str(value).strip() if value not in (None, "") else None
 
+    @property
+    def first_heading(self) -> str | None:
+        """The Markdown of the slide's first heading (outside code), or None."""
+        return first_heading(self.lines)
+
+    @property
+    def title(self) -> str | None:
+        """What titles the slide's section: the header it sets itself, else its first heading."""
+        return self.header if self.header_written else self.first_heading
+
 
 @dataclass
 class FileRef:
@@ -132,6 +142,15 @@ class Deck:
     @property
     def modules(self) -> list[str]:
         return module_list(self.meta)
+
+
+def first_heading(lines: list[str]) -> str | None:
+    """The Markdown of the first ATX heading among lines (fenced code left out), or None."""
+    for line, code in zip(lines, code_line_mask(lines), strict=True):
+        m = None if code else ATX_HEADING.match(line)
+        if m:
+            return m.group(2)
+    return None
 
 
 def plain_text(markdown: str) -> str:

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import livecode_fence, output_html, themes
+from . import exercise_list, livecode_fence, output_html, themes
 from .deck import Deck, deck_names, read_deck
 from .emoji import install_twemoji
 from .errors import BuildError
 from .execute import OutputStore, PageCells, PageOutputs
+from .exercise_list import deck_labels
 from .files import mirror, place, sha256_of
 from .front_matter import key_line
 from .livecode_fence import Frozen, modules_html, transform_cells
@@ -27,7 +28,9 @@ from .textbook import FORMAT as TEXTBOOK_FORMAT
 from .textbook import PageLinks, TextbookPage, convert, load_slides, save_slides, slides_for_page
 
 # What turns a deck's cells into HTML: a change to any of them recompiles every deck.
-CELL_HTML_SOURCES = (Path(livecode_fence.__file__), Path(output_html.__file__), themes.CELL_OUTPUT_CSS)
+CELL_HTML_SOURCES = (
+    Path(livecode_fence.__file__), Path(output_html.__file__), Path(exercise_list.__file__), themes.CELL_OUTPUT_CSS,
+)
 # Bump when the compiled output changes for the same inputs.
 BUILD_FORMAT = "4"
 SITE_ASSETS_FROM_DECK = "../../assets"
@@ -257,7 +260,8 @@ def _stage_sources(
         folder.mkdir(parents=True)
         found = outputs.get(deck.path)
         frozen = Frozen(found, figures_url, figures_dir) if found else None
-        markdown = transform_cells(deck.text, frozen, slides=True, page=deck.name) + themes.cell_output_style()
+        markdown = transform_cells(deck.text, frozen, slides=True, page=deck.name, labels=deck_labels(deck))
+        markdown += themes.cell_output_style()
         (folder / "index.md").write_text(markdown, encoding="utf-8")
         for ref in deck.refs:
             place(deck.path.parent / ref.rel, folder / ref.rel)

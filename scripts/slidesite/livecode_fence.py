@@ -59,12 +59,12 @@ def _default_layout(result: CellOutput | None) -> str:
 
 
 def exercise_html(cell: Cell, number: int, page: str, expected: list[dict[str, object]] | None, output: str,
-                  layout: str) -> str:
+                  layout: str, label: str) -> str:
     """An exercise as one line: the starter cell, its checks with the expected values and the
     solution in a JSON <script> (for the runtime), and the solution in a closed 「答え」 box for
     readers without JavaScript."""
     data = {
-        "id": f"{page}/{number}", "number": number, "checks": cell.checks, "expected": expected,
+        "id": f"{page}/{number}", "number": number, "label": label, "checks": cell.checks, "expected": expected,
         "solution": cell.solution, "hints": cell.hints, "names": defined_names(cell.solution),
     }
     script = f'<script type="application/json" class="livecode-exercise">{script_json(data)}</script>'
@@ -107,7 +107,7 @@ def defined_names(code: str) -> list[str]:
 
 def transform_cells(
     markdown: str, frozen: Frozen | None = None, *, slides: bool = False, nested: dict[str, str] | None = None,
-    page: str = "",
+    page: str = "", labels: dict[int, str] | None = None,
 ) -> str:
     """Replace every live-cell fence with its HTML (and build-time output); leave other text untouched.
 
@@ -118,7 +118,8 @@ def transform_cells(
     there, so for pages pass `nested`: the cell becomes a placeholder word, and nested maps each
     placeholder to its HTML for `put_nested_cells` to put into the rendered page.
     page: names the page's exercises in the reader's progress (`<page>/<n>`; a deck and its
-    textbook page share it).
+    textbook page share it). labels: what each exercise is called, by cell index (exercise_list.py);
+    without one, 演習 N.
     """
     outputs = frozen.outputs.copy() if frozen else None
     lines = markdown.split("\n")
@@ -147,7 +148,8 @@ def transform_cells(
         if cell.exercise:
             exercises += 1
             expected = result.expected if result else None
-            block = exercise_html(cell, exercises, page, expected, output, layout if slides else "below")
+            label = (labels or {}).get(cell.index, f"演習 {exercises}")
+            block = exercise_html(cell, exercises, page, expected, output, layout if slides else "below", label)
         else:
             block = cell_html(fence.body, count, options, output, layout if slides else "below")
         pad = " " * fence.indent

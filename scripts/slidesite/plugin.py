@@ -39,7 +39,15 @@ from .deckbuild import (
 from .dev_server import cache_unchanging_files
 from .errors import BuildError, SetupError
 from .execute import OutputStore, PageCells, PageOutputs, execute
-from .exercise_list import EXERCISES_PAGE, Exercise, exercise_page_markdown, exercises_of, progress_html
+from .exercise_list import (
+    EXERCISES_PAGE,
+    Exercise,
+    deck_labels,
+    exercise_page_markdown,
+    exercises_of,
+    page_labels,
+    progress_html,
+)
 from .files import mirror, place
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .links import check_site
@@ -174,10 +182,13 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             self.slide_bodies[uri] = page.bodies
             files.append(File.generated(config, uri, content=page.markdown))
         config.nav = _nav_with_decks(config.nav, self.decks)
-        self.exercises = [e for d in self.decks for e in exercises_of(d.deck.cells, f"lectures/{d.deck.name}.md",
-                                                                          d.deck.title)]
+        self.exercises = []
+        for built in self.decks:
+            deck = built.deck
+            self.exercises += exercises_of(deck.cells, f"lectures/{deck.name}.md", deck.title, deck_labels(deck))
         for uri, page_cells in pages.items():
-            self.exercises += exercises_of(page_cells.cells, uri, _title_of(page_cells.source, uri))
+            labels = page_labels(page_cells.source.read_text(encoding="utf-8"), page_cells.cells)
+            self.exercises += exercises_of(page_cells.cells, uri, _title_of(page_cells.source, uri), labels)
         if self.exercises:
             files.append(File.generated(config, EXERCISES_PAGE, content=exercise_page_markdown(self.exercises)))
             config.nav = [*config.nav, {"演習": EXERCISES_PAGE}]
@@ -203,7 +214,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         try:
             uri = page.file.src_uri
             mine = [e for e in self.exercises if e.page == uri]
-            markdown = transform_cells(markdown, frozen, nested=nested, page=_exercise_page_id(uri))
+            labels = page_labels(markdown, find_cells(markdown)) if mine else None
+            markdown = transform_cells(markdown, frozen, nested=nested, page=_exercise_page_id(uri), labels=labels)
             return progress_html(mine) + "\n\n" + markdown if mine else markdown
         except CellOptionError as err:
             # Front matter is already stripped here, so the line is counted from the body.

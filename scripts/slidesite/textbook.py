@@ -246,7 +246,7 @@ def _deck_embed(deck: Deck, links: PageLinks) -> str:
 def _section(slide: Slide, page_slide: PageSlide, links: PageLinks, bodies: list[str]) -> str:
     title = slide.header if slide.header_written else None
     if title is None and page_slide.title_html is not None:
-        title = _source_heading(slide)
+        title = slide.first_heading
     if title is None:
         title = slide.header or f"スライド {slide.number}"
     link = (
@@ -264,16 +264,6 @@ def _section(slide: Slide, page_slide: PageSlide, links: PageLinks, bodies: list
             bodies.append(part.strip())
 
     return f"## {_heading_text(title)}\n\n{link}\n\n{block}{_notes(slide)}"
-
-
-def _source_heading(slide: Slide) -> str | None:
-    """The Markdown of the slide's first heading: math stays TeX, so MathJax draws it in the TOC too."""
-    mask = code_line_mask(slide.lines)
-    for line, code in zip(slide.lines, mask, strict=True):
-        m = None if code else ATX_HEADING.match(line)
-        if m:
-            return m.group(2)
-    return None
 
 
 def _notes(slide: Slide) -> str:

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 from .cells import wait_for_cells
 
 pytestmark = pytest.mark.browser
-FALLBACK_NOTICE = re.compile(r"演習 \d+ がまだ解けていないため、その模範解答を裏で実行してから、このセルを実行しました。\n?")
+FALLBACK_NOTICE = re.compile(r"「[^」\n]+」がまだ解けていないため、その模範解答を裏で実行してから、このセルを実行しました。\n?")
 
 def frozen_texts(html_text: str) -> dict[int, str]:
     """Cell number → the text of its build-time output (figures left out), from built HTML."""

@@ -45,11 +45,26 @@ DECK = f"""\
 {LATER}"""
 
 
+# A check that calls a helper from the cell above: fails with NameError until that cell has run.
+STEPS = """\
+# 反復
+
+```python run
+def step(f, x):
+    return x - 0.1 * f(x)
+```
+
+## 一歩ずつ
+
+""" + F_PRIME_EXERCISE.replace("f_prime(-1.5)\n", "f_prime(-1.5)\nstep(f_prime, 1.0)\n")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = make_project(tmp_path_factory.mktemp("ex") / "p", {"a.md": deck(DECK, title="微分の演習", lecture=1)},
                         mkdocs=MINIMAL_MKDOCS.replace("  - slidesite:\n      pyodide: cdn\n", "  - slidesite\n"))
     (root / "docs" / "note.md").write_text(f"# ノート\n\n{EXERCISE}\n{LATER}", encoding="utf-8")
+    (root / "docs" / "steps.md").write_text(STEPS, encoding="utf-8")
     # The guide's own example, as the real site builds it.
     (root / "docs" / "guide").mkdir()
     (root / "docs" / "guide" / "livecode.md").write_text(GUIDE.read_text(encoding="utf-8"), encoding="utf-8")
@@ -133,7 +148,7 @@ def test_a_later_cell_runs_the_solution_behind_the_scenes_and_says_so(site: str,
     page.wait_for_function(
         "() => [...document.querySelectorAll('.livecode')].pop().dataset.state === 'done'", timeout=LOAD)
     out = later.locator(".livecode-output").inner_text()
-    assert "演習 1 がまだ解けていないため、その模範解答を裏で実行してから" in out
+    assert "「演習 1」がまだ解けていないため、その模範解答を裏で実行してから" in out
     assert "傾き: 4.0" in out
     # Before any check, 「答えを見る」 asks first: dismissed, the solution stays hidden; accepted, it shows.
     asked: list[str] = []
@@ -188,3 +203,19 @@ def test_the_guides_example_works(site: str, page: Page) -> None:
     set_code(page, "def square_sum(values): return sum(v ** 2 for v in values)")
     assert check(page) == "pass"
     expect(page.locator(".livecode-exercise-progress")).to_have_text("演習: 1 / 1 問 正解")
+
+
+def test_a_check_that_needs_an_unrun_cell_above_offers_to_run_it_first(site: str, page: Page) -> None:
+    page.goto(site + "/steps/")
+    page.wait_for_selector('.livecode[data-kind="exercise"]')
+    expect(ex(page).locator(".livecode-exercise-state")).to_contain_text("「一歩ずつ」")  # named by its section
+    set_code(page, "def f_prime(x): return x * 2")
+    assert check(page) == "fail"
+    assert "NameError" in ex(page).locator(".livecode-checks").inner_text()
+    offer = ex(page).locator('[data-action="check-above-first"]')
+    expect(offer).to_have_text("上のセルを実行してから答え合わせ")
+    page.evaluate("document.querySelector('.livecode[data-kind=exercise]').removeAttribute('data-result')")
+    offer.click()
+    page.wait_for_function(
+        "() => document.querySelector('.livecode[data-kind=exercise]').dataset.result", timeout=LOAD)
+    assert ex(page).get_attribute("data-result") == "pass"

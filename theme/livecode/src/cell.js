@@ -5,7 +5,7 @@ import { BUILT_NOTE, BUILT_NOTE_TITLE, IS_NEXT_PREVIEW, LABELS, LIVE_ONLY_NOTE, 
 import { el } from "./dom.js";
 import { createEditor } from "./editor.js";
 import { ExerciseUI, readExercise } from "./exercise.js";
-import { hintUnrunCells, unrunAbove } from "./hints.js";
+import { hintUnrunBeforeCheck, hintUnrunCells, unrunAbove } from "./hints.js";
 import { publish } from "./mirror.js";
 import { Output } from "./output.js";
 import { runtime } from "./runtime.js";
@@ -190,6 +190,10 @@ export class Cell {
         for (const cell of unrunAbove(this, allCells)) cell.run();
         this.run();
         break;
+      case "check-above-first":
+        for (const cell of unrunAbove(this, allCells)) cell.run();
+        if (this.ex) this.ex.check();
+        break;
     }
   }
 
@@ -268,7 +272,9 @@ export class Cell {
   }
 
   checked(results) {
-    if (this.ex) this.ex.checked(results);
+    if (!this.ex) return;
+    this.ex.checked(results);
+    hintUnrunBeforeCheck(this, allCells, results);
   }
 
   finish(status) {

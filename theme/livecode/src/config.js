@@ -25,6 +25,7 @@ export const LABELS = {
   retry: "再試行",
   rerunAbove: "上のセルを再実行",
   runAboveFirst: "上のセルを実行してから再実行",
+  checkAboveFirst: "上のセルを実行してから答え合わせ",
 };
 
 export const BUILT_NOTE = "ビルド時に計算した出力";

@@ -65,13 +65,14 @@ export class ExerciseUI {
     const { passed, tries } = this.progress.load();
     const root = this.cell.root;
     root.dataset.progress = passed ? "passed" : tries ? "tried" : "new";
-    const n = `演習 ${this.data.number}`;
+    // The label is the title of the exercise's slide or section (「演習3-3」), else 演習 N.
+    const n = `「${this.data.label || `演習 ${this.data.number}`}」`;
     if (passed) {
-      this.state.replaceChildren(mark(true), ` ${n}: 正解済み（答え合わせ ${tries} 回）`);
+      this.state.replaceChildren(mark(true), ` ${n}正解済み（答え合わせ ${tries} 回）`);
     } else {
       this.state.textContent = tries
-        ? `${n}: まだ正解していません（答え合わせ ${tries} 回）`
-        : `${n}: コードを書き換えて「${EXERCISE_LABELS.check}」を押してください`;
+        ? `${n}まだ正解していません（答え合わせ ${tries} 回）`
+        : `${n}コードを書き換えて「${EXERCISE_LABELS.check}」を押してください`;
     }
   }
 
