@@ -142,3 +142,31 @@ def test_a_stored_value_not_asked_for_by_a_completed_build_is_pruned(tmp_path: P
     assert second.get("a") == [1]
     second.prune()
     assert StoredJSON(tmp_path).get("a") == [1] and StoredJSON(tmp_path).get("b") is None
+
+
+def test_theme_files_listed_once_are_the_files_mkdocs_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    monkeypatch.setattr(Files, "add_files_from_theme", Files.add_files_from_theme)  # restored after the test
+    config = load_config(str(Path(__file__).resolve().parents[1] / "mkdocs.yml"))
+    env = config.theme.get_env()
+    plain = Files([])
+    plain.add_files_from_theme(env, config)
+    assert speedups.list_theme_files_once()
+    first = next(iter(plain)).src_uri
+    docs_file = File(first, "/docs", config.site_dir, True)  # a docs file shadows the theme's
+    for _ in range(2):  # the second time from the listing
+        listed = Files([docs_file])
+        listed.add_files_from_theme(env, config)
+        assert sorted(f.src_uri for f in listed) == sorted(f.src_uri for f in plain)
+        assert listed.get_file_from_path(first) is docs_file
+
+
+def test_an_untested_mkdocs_lists_theme_files_every_time(monkeypatch: pytest.MonkeyPatch, untested_versions: None) -> None:
+    from mkdocs.structure.files import Files
+
+    monkeypatch.setattr(Files, "add_files_from_theme", Files.add_files_from_theme)
+    before = Files.add_files_from_theme
+    assert not speedups.list_theme_files_once()
+    assert Files.add_files_from_theme is before

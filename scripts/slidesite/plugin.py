@@ -55,7 +55,14 @@ from .livecode_fence import Frozen, modules_html, put_nested_cells, transform_ce
 from .marp import MarpWorker
 from .memo import BuildMemo, StoredJSON
 from .paths import Project
-from .speedups import Rendered, cache_templates, poll_often, use_cached_pages, use_lean_search
+from .speedups import (
+    Rendered,
+    cache_templates,
+    list_theme_files_once,
+    poll_often,
+    use_cached_pages,
+    use_lean_search,
+)
 from .static_assets import install_site_assets
 from .textbook import put_slide_bodies
 
@@ -111,6 +118,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             server.set_app(cache_unchanging_files(app, server.mount_path))
         if self.config.speedups:
             poll_often(server)
+            list_theme_files_once()
         return server
 
     # After the search plugin's on_config (default priority, listed first): it makes the index we wrap.

@@ -9,6 +9,7 @@ The plugin setting `speedups: false` turns them all off.
 - use_cached_search: Material's search index reuses the entries of an unchanged page (kept on disk).
 - search_without_math: Material's search parser skips the insides of formulas drawn as SVG (no text).
 - cache_templates: Jinja keeps Material's compiled templates on disk across rebuilds and builds.
+- list_theme_files_once: MkDocs lists an installed theme's static files once per `serve`, not per rebuild.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ SPEEDUPS = {
     "search_without_math": Speedup(
         "mkdocs-material", ((9, 5), (9, 8)), "SearchPlugin.search_index, SearchIndex reading page.content"
     ),
+    "list_theme_files_once": Speedup("mkdocs", ((1, 6), (1, 6)), "Files.add_files_from_theme"),
     "cache_templates": Speedup("Jinja2", ((3, 0), (3, 1)), "Environment.bytecode_cache set after creation"),
 }
 
@@ -236,6 +238,44 @@ def use_lean_search(config: MkDocsConfig, store: StoredJSON) -> bool:
             plugin.search_index = LeanSearchIndex(**plugin.config)
             swapped = True
     return swapped
+
+
+# ------------------------------------------------------------------ MkDocs: an installed theme's files
+#
+# Every rebuild walks the theme's folders (Material's holds some 14,000 files, its icons included)
+# to find the few dozen static files to copy. An installed theme does not change during `serve`.
+
+_theme_files: dict[tuple[object, ...], list[tuple[str, str]]] = {}
+
+
+def list_theme_files_once() -> bool:
+    """From now on, list the static files of themes installed in site-packages once (call from on_serve)."""
+    if not supported("list_theme_files_once"):
+        return False
+    from mkdocs import utils
+    from mkdocs.structure.files import Files
+
+    original = Files.add_files_from_theme
+    if getattr(original, "slidesite_once", False):
+        return True
+
+    def add_files_from_theme(self: Files, env: jinja2.Environment, config: MkDocsConfig) -> None:
+        dirs = tuple(config.theme.dirs)
+        if not all("site-packages" in Path(d).parts for d in dirs):  # a theme the author may be editing
+            original(self, env, config)
+            return
+        key = (dirs, tuple(config.theme.static_templates), tuple(utils.markdown_extensions))
+        if key not in _theme_files:
+            every = Files([])
+            original(every, env, config)
+            _theme_files[key] = [(f.src_uri, f.src_dir) for f in every if f.src_dir]
+        for path, folder in _theme_files[key]:
+            if self.get_file_from_path(path) is None:  # as MkDocs: a docs file wins over a theme file
+                self.append(File(path, folder, config.site_dir, config.use_directory_urls))
+
+    add_files_from_theme.slidesite_once = True  # type: ignore[attr-defined]
+    Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
+    return True
 
 
 # ------------------------------------------------------------------ Jinja: keep compiled templates
