@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -134,7 +135,7 @@ class Deck:
             return self.folder
         return "補足資料"
 
-    @property
+    @functools.cached_property  # a deck's text never changes once read
     def cells(self) -> list[Cell]:
         """The live cells, numbered from 1, with their lines in the deck's file."""
         return find_cells(self.text)
@@ -221,7 +222,11 @@ def read_deck(path: Path, name: str | None = None) -> Deck:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise BuildError(path, f"not UTF-8 text ({err.reason})") from None
-    text = text.replace("\r\n", "\n")
+    return _parse_deck(path, name or path.stem, text.replace("\r\n", "\n"))
+
+
+@functools.lru_cache(maxsize=256)  # `serve` reads every deck on every rebuild; most did not change
+def _parse_deck(path: Path, name: str, text: str) -> Deck:
     meta, body_start = split_front_matter(text, path)
     if meta.get("marp") is not True:
         raise BuildError(path, "not a Marp deck: add `marp: true` to its front matter", 1)
@@ -243,7 +248,7 @@ def read_deck(path: Path, name: str | None = None) -> Deck:
     slides = _split_slides(lines, body_start, in_code, divider)
     _apply_directives(slides, meta, in_code, lines)
     refs = _file_refs(lines, body_start, in_code) + [FileRef(m, 1) for m in module_list(meta)]
-    return Deck(name or path.stem, path, meta, slides, text, refs)
+    return Deck(name, path, meta, slides, text, refs)
 
 
 def deck_names(slides_dir: Path, paths: list[Path]) -> dict[Path, str]:

@@ -90,6 +90,7 @@ def load_decks(slides_dir: Path) -> list[Deck]:
         seen[deck.name] = path
         deck.folder = _group_folder(slides_dir, path, deck.name)
         deck.grouped = bool(deck.folder)
+        deck.derived_title = None  # the deck may come from read_deck's cache: titles are told apart below
         if deck.theme not in known:
             raise BuildError(path, f"theme {deck.theme!r} does not exist (known: {', '.join(sorted(known))})",
                              key_line(deck.text.split("\n"), "theme"))
