@@ -32,9 +32,14 @@ def exercises_of(cells: list[Cell], page: str, title: str, labels: dict[int, str
     found = [c for c in cells if c.exercise]
     return [
         Exercise(f"{name}/{n}", n, page, title, next((x.strip() for x in c.code.splitlines() if x.strip()), ""),
-                 labels.get(c.index, f"演習 {n}"))
+                 labels.get(c.index, default_label(n)))
         for n, c in enumerate(found, 1)
     ]
+
+
+def default_label(number: int) -> str:
+    """What an exercise is called when its slide or section has no title."""
+    return f"演習 {number}"
 
 
 def deck_labels(deck: Deck) -> dict[int, str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .cells import Cell, cells_of, check_cell_fences, iter_fences
 from .execute import CellOutput, PageOutputs
+from .exercise_list import default_label
 from .output_html import frozen_html, one_line
 
 
@@ -148,7 +149,7 @@ def transform_cells(
         if cell.exercise:
             exercises += 1
             expected = result.expected if result else None
-            label = (labels or {}).get(cell.index, f"演習 {exercises}")
+            label = (labels or {}).get(cell.index, default_label(exercises))
             block = exercise_html(cell, exercises, page, expected, output, layout if slides else "below", label)
         else:
             block = cell_html(fence.body, count, options, output, layout if slides else "below")

@@ -65,8 +65,8 @@ export class ExerciseUI {
     const { passed, tries } = this.progress.load();
     const root = this.cell.root;
     root.dataset.progress = passed ? "passed" : tries ? "tried" : "new";
-    // The label is the title of the exercise's slide or section (「演習3-3」), else 演習 N.
-    const n = `「${this.data.label || `演習 ${this.data.number}`}」`;
+    // The build names every exercise: its slide's or section's title (「演習3-3」), else 演習 N.
+    const n = `「${this.data.label}」`;
     if (passed) {
       this.state.replaceChildren(mark(true), ` ${n}正解済み（答え合わせ ${tries} 回）`);
     } else {

@@ -226,7 +226,7 @@ export class Runtime {
       prelude.push({ cell: ex.index, code: ex.exercise.solution });
       job.cell.append(
         "notice",
-        `「${ex.exercise.label || `演習 ${ex.exercise.number}`}」がまだ解けていないため、その模範解答を裏で実行してから、このセルを実行しました。\n`,
+        `「${ex.exercise.label}」がまだ解けていないため、その模範解答を裏で実行してから、このセルを実行しました。\n`,
       );
     }
     return prelude;
