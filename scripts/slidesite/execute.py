@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from . import cell_worker
-from .cell_worker import CellJob, PageJob
+from .cell_messages import CellJob, Finished, Message, PageEnd, PageJob, Started
 from .cells import Cell
 from .errors import BuildError
 from .files import sha256_of
+from .paths import RUNNER_DIR
 
 # Bump when what is stored for the same inputs changes.
 OUTPUTS_FORMAT = "2"
@@ -127,7 +128,7 @@ class OutputStore:
 
 def page_key(page: PageCells) -> str:
     """What the outputs depend on: cells and their options, modules, runner, versions."""
-    runner = sorted(cell_worker.RUNTIME_PY.glob("*.py"))
+    runner = sorted(RUNNER_DIR.glob("*.py"))
     cells = [f"{c.code}\0{sorted(c.options.items())}\0{c.solution}\0{c.checks}" for c in page.cells]
     return sha256_of(OUTPUTS_FORMAT, *_versions(), *cells, *runner, Path(cell_worker.__file__), *page.modules)
 
@@ -206,22 +207,22 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
                 if time.monotonic() - heard < STARTUP_LIMIT:
                     continue
                 message = GONE
-            if message[0] == "gone":
+            if message is GONE:
                 cell = running or page.cells[0]
                 raise _cell_error(page, cell, f"ended the Python process it ran in{worker.last_words()}")
-            if message[0] == "start":
-                running = by_index[message[1]]
+            if isinstance(message, Started):
+                running = by_index[message.index]
                 started = (worker.cpu_seconds(), time.monotonic())
-            elif message[0] == "done":
-                _, index, status, outputs, asked_input, exercise = message
-                result = CellOutput(status, [Output(k, t) for k, t in outputs])
+            elif isinstance(message, Finished):
+                cell = by_index[message.index]
+                result = CellOutput(message.status, [Output(k, t) for k, t in message.outputs])
                 if check:
-                    _check(page, by_index[index], result, asked_input)
-                if exercise is not None:
-                    result.expected = _check_exercise(page, by_index[index], exercise)
-                results[index] = result
+                    _check(page, cell, result, message.asked_input)
+                if message.exercise is not None:
+                    result.expected = _check_exercise(page, cell, message.exercise)
+                results[message.index] = result
                 running = None
-            elif message[0] == "end":
+            elif isinstance(message, PageEnd):
                 break
     finally:
         worker.close()
@@ -243,8 +244,8 @@ class CellProcess:
         self.conn = Connection(ours.detach())
         self.ready = False
 
-    def receive(self, limit: float) -> tuple[Any, ...] | None:
-        """The next message; None when limit seconds pass, ("gone",) when the process ended."""
+    def receive(self, limit: float) -> Message | object | None:
+        """The next message; None when limit seconds pass, GONE when the process ended."""
         if not self.ready:
             if not self.conn.poll(STARTUP_LIMIT):
                 return GONE
@@ -256,7 +257,7 @@ class CellProcess:
         if not self.conn.poll(limit):
             return None
         try:
-            message: tuple[Any, ...] = self.conn.recv()
+            message: Message = self.conn.recv()
         except (EOFError, OSError):
             return GONE
         return message
@@ -307,7 +308,7 @@ class WarmProcesses:
             self.ready = []
 
 
-GONE: tuple[Any, ...] = ("gone",)
+GONE = object()  # what receive() says when the process has ended
 WALL_FACTOR = 4  # a cell may take this many times its limit in wall-clock time (waiting, not computing)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STARTUP_LIMIT = 120.0  # seconds for a fresh process to import numpy and matplotlib

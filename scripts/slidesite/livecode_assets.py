@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .paths import LIVECODE_DIR
+from .paths import LIVECODE_DIR, RUNNER_DIR
 
 PYODIDE_VERSION = "0.27.7"
 CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
@@ -112,10 +112,11 @@ def _publish(build: Path, final: Path) -> Path:
 def _bundle(node_modules: Path) -> Path:
     """esbuild's bundle of livecode.js and worker.js (each with the modules it imports) and the CSS.
 
-    The cache key covers every .js, .css and .py file under theme/livecode/, so any module
-    added to src/ (or removed) makes a new bundle.
+    The cache key covers every .js, .css and .py file under theme/livecode/ and the runner's .py
+    files, so any module added (or removed) makes a new bundle.
     """
     sources = [p for p in LIVECODE_DIR.rglob("*") if p.is_file() and p.suffix in {".js", ".css", ".py"}]
+    sources += sorted(RUNNER_DIR.glob("*.py"))
     if not sources:
         raise RuntimeAssetError(f"no live-cell sources under {LIVECODE_DIR}")
     esbuild = node_modules / ".bin" / "esbuild"
@@ -137,6 +138,7 @@ def _bundle(node_modules: Path) -> Path:
         "--target=es2020",
         "--charset=utf8",
         "--loader:.py=text",
+        f"--alias:slidesite-runner={RUNNER_DIR}",  # worker.js imports the runner's .py files as text
         "--legal-comments=eof",
         f"--outdir={build}",
         "--log-level=warning",

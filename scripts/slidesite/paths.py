@@ -18,6 +18,7 @@ MARP_WORKER = PACKAGE_DIR / "marp_worker.cjs"
 THEME_DIR = PACKAGE_DIR.parent.parent / "theme"
 SITE_CSS_DIR = THEME_DIR / "site"
 LIVECODE_DIR = THEME_DIR / "livecode"
+RUNNER_DIR = PACKAGE_DIR / "livecode"  # the Python runner: run at build and shipped to the browser
 
 
 @dataclass(frozen=True)

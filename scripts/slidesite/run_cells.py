@@ -7,9 +7,11 @@ process of its own, so the output is what the page shows before anyone presses R
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from .cells import Cell, find_cells
 from .deck import module_list, split_front_matter
 from .errors import BuildError
 from .execute import CellOutput, PageCells, run_page
+from .livecode import runner
 
 
 @dataclass
@@ -50,6 +53,23 @@ def run_cells(path: Path) -> Iterator[CellRun]:
         results = run_page(page, Path(figures), check=False)
     for cell, result in zip(page.cells, results, strict=True):
         yield CellRun(cell, result)
+
+
+@contextmanager
+def page_session(path: Path) -> Iterator[tuple[runner.Session, list[Cell]]]:
+    """A runner Session for one file's cells in this process (for tests that look inside the namespace),
+    its modules importable by name from a folder of their own, as at build."""
+    page = page_cells(path)
+    runner.setup(font_path=None)
+    with tempfile.TemporaryDirectory(prefix="page-session-") as folder:
+        for module in page.modules:
+            shutil.copyfile(module, Path(folder) / module.name)
+        runner.use_module_dir(folder)
+        try:
+            yield runner.Session(), page.cells
+        finally:
+            runner.use_module_dir(None)
+            runner.Session()  # forgets the file's modules
 
 
 def run_file(path: Path, verbose: bool = False) -> list[str]:

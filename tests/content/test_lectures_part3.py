@@ -10,23 +10,14 @@ that uses its names.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import re
-import sys
-import traceback
-import warnings
 from pathlib import Path
 
 import pytest
+from slidesite.cells import Cell, find_cells
+from slidesite.run_cells import page_session, run_cells
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from slidesite.cells import Cell, find_cells  # noqa: E402
-from slidesite.deck import module_list, split_front_matter  # noqa: E402
-from slidesite.run_cells import run_cells  # noqa: E402
 
 # deck -> strings its cells print; the ones without a newline also appear in the deck's text.
 STATED: dict[str, list[str]] = {
@@ -141,37 +132,18 @@ def _in_closed_answer(text: str, cell: Cell) -> bool:
 def _run_skipping_answers(path: Path) -> tuple[list[str], int]:
     """Run the cells a reader runs without opening any answer box; return the errors and the skip count."""
     text = path.read_text(encoding="utf-8")
-    meta, _ = split_front_matter(text, path)
-    folders = list(dict.fromkeys(str((path.parent / m).parent) for m in module_list(meta)))
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    namespace: dict[str, object] = {"__name__": "__main__"}
     errors, skipped = [], 0
-    sys.path[:0] = folders
-    try:
-        for cell in find_cells(text):
+    with page_session(path) as (session, cells):
+        for cell in cells:
             if _in_closed_answer(text, cell):
                 skipped += 1
                 continue
-            try:
-                with (
-                    contextlib.redirect_stdout(io.StringIO()),
-                    contextlib.redirect_stderr(io.StringIO()),
-                    warnings.catch_warnings(),
-                ):
-                    warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from")
-                    exec(compile(cell.code, f"<{path.name}, cell {cell.index}>", "exec"), namespace)
-                    if cell.exercise:  # a reader who has not solved it: the solution runs behind the scenes
-                        exec(compile(cell.solution, f"<{path.name}, solution {cell.index}>", "exec"), namespace)
-            except Exception:  # noqa: BLE001 - report whatever a cell raises
-                if not cell.expect_error:
-                    errors.append(f"cell {cell.index} (line {cell.line}): {traceback.format_exc(limit=-2)}")
-            finally:
-                import matplotlib.pyplot as plt
-
-                plt.close("all")
-    finally:
-        for folder in folders:
-            sys.path.remove(folder)
+            out: list[str] = []
+            status = session.run_cell(cell.code, cell.index, lambda kind, text, out=out: out.append(text))
+            if cell.exercise:  # a reader who has not solved it: the solution runs behind the scenes
+                status = status if status != "ok" else session.run_quietly(cell.solution, "solution")[0]
+            if status != "ok" and not cell.expect_error:
+                errors.append(f"cell {cell.index} (line {cell.line}): " + "".join(out))
     return errors, skipped
 
 
