@@ -1,6 +1,6 @@
 """The build's Python process for one page's cells: the browser's runner, in CPython.
 
-`python -m slidesite.cell_worker FD`: imports numpy, matplotlib and the runner first, sends `Ready`
+`python -m slidesite.cell_worker FD FONT`: imports numpy, matplotlib and the runner first, sends `Ready`
 on the socket FD, then waits for one `PageJob`, so `slidesite.execute` can keep a process warm
 before a page needs it. It runs the cells in order in one `Session` of the runner, exactly as the
 browser's worker does, and sends `Started` and `Finished` per cell, then `PageEnd`; the parent
@@ -26,12 +26,11 @@ from .cell_messages import Finished, PageEnd, PageJob, Ready, Started
 FIGURE_COLOURS = 256
 
 
-def preload() -> None:
+def preload(font: str) -> None:
     """The imports every page shares, before the page is known."""
     from .livecode import runner
-    from .livecode_assets import figure_font_path
 
-    runner.setup(font_path=str(figure_font_path()))
+    runner.setup(font_path=font)
     import matplotlib.pyplot  # noqa: F401 - the import is the point
     import numpy  # noqa: F401
 
@@ -90,7 +89,7 @@ def store_figure(png: bytes, folder: Path) -> str:
 
 def main(argv: list[str]) -> int:
     conn = Connection(int(argv[0]))
-    preload()
+    preload(argv[1])
     conn.send(Ready())
     run_page(conn, conn.recv())
     return 0

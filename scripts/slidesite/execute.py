@@ -139,11 +139,11 @@ def _versions() -> tuple[str, ...]:
 
 
 def execute(
-    pages: Iterable[PageCells], cache: Path, log: Callable[[str], None] = print, *, keep_warm: bool = False
+    pages: Iterable[PageCells], cache: Path, processes: CellProcesses, log: Callable[[str], None] = print,
 ) -> dict[Path, PageOutputs]:
     """Outputs of every page's cells, from the cache or by running them; BuildError on a bad cell.
 
-    keep_warm: leave a cell process started for the next call (`serve`, where an edit comes next).
+    processes: where the cells run (a build closes it after; `serve` keeps it warm for the next edit).
     """
     store = OutputStore(cache)
     done: dict[Path, PageOutputs] = {}
@@ -158,13 +158,9 @@ def execute(
     if not stale:
         return done
     log(f"cells: running {len(stale)} page(s): {', '.join(p.source.name for p, _ in stale)}")
-    try:
-        with ThreadPoolExecutor(max_workers=PARALLEL_PAGES) as pool:
-            runs = [pool.submit(run_page, page, store.figures) for page, _ in stale]
-            errors = [run.exception() for run in runs]
-    finally:
-        if not keep_warm:
-            WARM.close()
+    with ThreadPoolExecutor(max_workers=PARALLEL_PAGES) as pool:
+        runs = [pool.submit(run_page, page, store.figures, processes) for page, _ in stale]
+        errors = [run.exception() for run in runs]
     for error in errors:
         if error is not None:
             raise error
@@ -175,7 +171,7 @@ def execute(
     return done
 
 
-def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[CellOutput]:
+def run_page(page: PageCells, figures: Path, processes: CellProcesses, *, check: bool = True) -> list[CellOutput]:
     """Run one page's cells in a process of its own; the first bad cell raises BuildError if check."""
     job = PageJob(
         tuple(CellJob(c.index, c.code, c.live_only, c.solution, tuple(c.checks)) for c in page.cells),
@@ -184,7 +180,7 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
     )
     results = {c.index: CellOutput("live-only") for c in page.cells if c.live_only}
     by_index = {c.index: c for c in page.cells}
-    worker = WARM.take()
+    worker = processes.take()
     running: Cell | None = None
     started = (0.0, 0.0)  # the running cell's start: process CPU seconds, wall-clock seconds
     heard = time.monotonic()  # when the process last said something
@@ -230,13 +226,13 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
 
 
 class CellProcess:
-    """One `python -m slidesite.cell_worker`, talked to over a socket pair."""
+    """One `python -m slidesite.cell_worker FD FONT`, talked to over a socket pair."""
 
-    def __init__(self) -> None:
+    def __init__(self, font: Path) -> None:
         ours, theirs = socket.socketpair()
         self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "slidesite.cell_worker", str(theirs.fileno())],
+            [sys.executable, "-m", "slidesite.cell_worker", str(theirs.fileno()), str(font)],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=self.stderr,
         )
@@ -285,10 +281,12 @@ class CellProcess:
         self.stderr.close()
 
 
-class WarmProcesses:
-    """Cell processes started ahead of need, so a page waits for a fork and imports only rarely."""
+class CellProcesses:
+    """Where pages' cells run: one process per page, started ahead of need (spares), so a page waits
+    for numpy's and matplotlib's imports only rarely. font: the Japanese font figures use."""
 
-    def __init__(self, spares: int) -> None:
+    def __init__(self, font: Path, spares: int = 1) -> None:
+        self.font = font
         self.spares = spares
         self.ready: list[CellProcess] = []
         self.lock = threading.Lock()
@@ -296,9 +294,9 @@ class WarmProcesses:
 
     def take(self) -> CellProcess:
         with self.lock:
-            process = self.ready.pop(0) if self.ready else CellProcess()
+            process = self.ready.pop(0) if self.ready else CellProcess(self.font)
             while len(self.ready) < self.spares:
-                self.ready.append(CellProcess())
+                self.ready.append(CellProcess(self.font))
         return process
 
     def close(self) -> None:
@@ -312,7 +310,6 @@ GONE = object()  # what receive() says when the process has ended
 WALL_FACTOR = 4  # a cell may take this many times its limit in wall-clock time (waiting, not computing)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STARTUP_LIMIT = 120.0  # seconds for a fresh process to import numpy and matplotlib
-WARM = WarmProcesses(spares=1)
 
 
 def _check(page: PageCells, cell: Cell, result: CellOutput, asked_input: bool) -> None:

@@ -38,7 +38,7 @@ from .deckbuild import (
 )
 from .dev_server import cache_unchanging_files
 from .errors import BuildError, SetupError
-from .execute import OutputStore, PageCells, PageOutputs, execute
+from .execute import CellProcesses, OutputStore, PageCells, PageOutputs, execute
 from .exercise_list import (
     EXERCISES_PAGE,
     Exercise,
@@ -51,6 +51,7 @@ from .exercise_list import (
 from .files import mirror, place
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .links import check_site
+from .livecode_assets import figure_font_path
 from .livecode_fence import Frozen, modules_html, put_nested_cells, transform_cells
 from .marp import MarpWorker
 from .memo import BuildMemo, StoredJSON
@@ -80,6 +81,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         self.marp_worker: MarpWorker | None = None  # one marp-cli process for every rebuild
         self.compiler: ThreadPoolExecutor | None = None  # marp-cli at work while MkDocs renders pages
         self.rendered_pages: BuildMemo[Rendered] = BuildMemo()
+        self.cell_processes: CellProcesses | None = None  # cells run here; kept warm in serve
         self._reset()
 
     def _reset(self) -> None:
@@ -161,8 +163,15 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
                 self.marp_worker = MarpWorker(project)
             decks = read_decks(project)
             pages = _pages_with_cells(files)
-            outputs = execute([deck_cells(d) for d in decks] + list(pages.values()), project.cache, log.info,
-                              keep_warm=self.serving)
+            if self.cell_processes is None:
+                self.cell_processes = CellProcesses(figure_font_path(project.runtime_cache))
+            try:
+                outputs = execute([deck_cells(d) for d in decks] + list(pages.values()), project.cache,
+                                  self.cell_processes, log.info)
+            finally:
+                if not self.serving:
+                    self.cell_processes.close()
+                    self.cell_processes = None
             self.outputs = {uri: outputs[page.source] for uri, page in pages.items()}
             self.outputs.update({f"lectures/{d.name}.md": outputs[d.path] for d in decks})
             self.last_outputs = self.outputs
@@ -275,8 +284,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             self._install_figures(site / OUTPUTS_URL)
             themes.install_fonts(site, project.node_modules)
             livecode_assets.install_runtime(
-                site, pyodide_url=self.config.pyodide_url, packages_from=self.config.pyodide_packages_from,
-                node_modules=project.node_modules,
+                site, cache=project.runtime_cache, pyodide_url=self.config.pyodide_url,
+                packages_from=self.config.pyodide_packages_from, node_modules=project.node_modules,
             )
         except (BuildError, SetupError, livecode_assets.RuntimeAssetError, FileNotFoundError) as err:
             raise PluginError(str(err)) from None
