@@ -74,11 +74,11 @@ def discover(slides_dir: Path) -> list[Path]:
     return sorted(p for p in slides_dir.rglob("*.md") if p.is_file())
 
 
-def load_decks(slides_dir: Path) -> list[Deck]:
+def load_decks(slides_dir: Path, own_themes: Path | None = None) -> list[Deck]:
     """Read and check every deck; the first problem raises BuildError naming file and line."""
     decks: list[Deck] = []
     seen: dict[str, Path] = {}
-    known = themes.known_themes()
+    known = themes.known_themes(own_themes)
     paths = discover(slides_dir)
     names = deck_names(slides_dir, paths)
     for path in paths:
@@ -181,7 +181,7 @@ class DeckPlan:
 
 def read_decks(project: Project) -> list[Deck]:
     """Every deck under slides/, checked (BuildError on bad input), in nav order."""
-    return nav_order(load_decks(project.slides))
+    return nav_order(load_decks(project.slides, project.themes))
 
 
 def deck_cells(deck: Deck) -> PageCells:
@@ -196,7 +196,7 @@ def plan_decks(
     cache = project.cache / "build"
     manifest_path = cache / "manifest.json"
     manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    theme_files = themes.theme_files()
+    theme_files = themes.theme_files(project.themes)
     keys = {d.name: _deck_key(d, theme_files, head_tags(d), outputs.get(d.path)) for d in decks}
     stale = [
         d for d in decks
@@ -276,7 +276,7 @@ def _compile(
     src = _stage_sources(cache, decks, "src-html", outputs, f"{SITE_ASSETS_FROM_DECK}/outputs/")
     out = cache / "out-html"
     shutil.rmtree(out, ignore_errors=True)
-    theme_css = themes.themes_for_marp(cache / "themes-html", SITE_ASSETS_FROM_DECK + "/fonts")
+    theme_css = themes.themes_for_marp(cache / "themes-html", SITE_ASSETS_FROM_DECK + "/fonts", project.themes)
     run_marp(project, src, out, theme_css, worker=worker)
     for deck in decks:
         html_path = out / deck.name / "index.html"
@@ -306,7 +306,7 @@ def _export_pdfs(project: Project, cache: Path, decks: list[Deck], outputs: dict
     install_twemoji(fonts_site, project.node_modules)
     fonts_url = (fonts_site / "assets" / "fonts").resolve().as_uri()
     twemoji_url = (fonts_site / "assets" / "twemoji").resolve().as_uri() + "/"
-    run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True,
+    run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url, project.themes), pdf=True,
              twemoji_base=twemoji_url)
     for deck in decks:
         made = out / deck.name / "index.pdf"

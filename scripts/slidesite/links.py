@@ -67,3 +67,10 @@ def _exists(site_dir: Path, target: str, folder: bool) -> bool:
     if folder or found.is_dir():
         return (found / "index.html").is_file()
     return found.is_file()
+
+
+def relative_url(url: str, page_url: str) -> str:
+    """url (from the site root) as seen from the page at page_url (`lectures/01/` or `about.html`)."""
+    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
+    relative = posixpath.relpath(url or ".", base or ".")
+    return relative + "/" if url.endswith("/") and not relative.endswith("/") else relative

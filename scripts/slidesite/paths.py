@@ -37,6 +37,11 @@ class Project:
         return cls(root, root / slides, root / cache, root / node_modules)
 
     @property
+    def themes(self) -> Path:
+        """The project's own Marp themes (theme/*.css): added to the shipped ones, or replacing one by name."""
+        return self.root / "theme"
+
+    @property
     def runtime_cache(self) -> Path:
         """The live-cell runtime built for the site: JS bundle, trimmed Pyodide, figure font."""
         return self.cache / "runtime"
