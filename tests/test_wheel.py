@@ -14,10 +14,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import offline_context, static_server
 from playwright.sync_api import Browser
 from slidesite.paths import Project
-
-from conftest import offline_context, static_server
 
 REPO = Path(__file__).resolve().parents[1]
 
