@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from . import exercise_list, livecode_fence, output_html, themes
@@ -88,9 +88,8 @@ def load_decks(slides_dir: Path, own_themes: Path | None = None) -> list[Deck]:
             raise BuildError(path, f"two decks named {deck.name!r}: {other} has the same output name "
                              "(names come from paths: see README, 'Bringing a Marp repository')", 1)
         seen[deck.name] = path
-        deck.folder = _group_folder(slides_dir, path, deck.name)
-        deck.grouped = bool(deck.folder)
-        deck.derived_title = None  # the deck may come from read_deck's cache: titles are told apart below
+        folder = _group_folder(slides_dir, path, deck.name)
+        deck = replace(deck, folder=folder, grouped=bool(folder))
         if deck.theme not in known:
             raise BuildError(path, f"theme {deck.theme!r} does not exist (known: {', '.join(sorted(known))})",
                              key_line(deck.text.split("\n"), "theme"))
@@ -106,8 +105,7 @@ def load_decks(slides_dir: Path, own_themes: Path | None = None) -> list[Deck]:
                     ref.line,
                 )
         decks.append(deck)
-    _tell_titles_apart(decks)
-    return decks
+    return _tell_titles_apart(decks)
 
 
 def _shown(path: Path, slides_dir: Path) -> str:
@@ -127,22 +125,26 @@ def _group_folder(slides_dir: Path, path: Path, name: str) -> str:
     return folder.as_posix() if folder.parts else ""
 
 
-def _tell_titles_apart(decks: list[Deck]) -> None:
-    """Decks without a front-matter title whose first headings repeat: use the next heading."""
-    untitled = [d for d in decks if not d.meta.get("title")]
-    count: dict[str, int] = {}
-    for deck in untitled:
-        count[deck.title] = count.get(deck.title, 0) + 1
-    for deck in untitled:
-        if count[deck.title] > 1:
-            headings = deck.first_headings()
-            deck.derived_title = headings[1] if len(headings) > 1 else f"{deck.title} ({deck.name})"
-    repeated: dict[str, int] = {}
-    for deck in untitled:
-        repeated[deck.title] = repeated.get(deck.title, 0) + 1
-    for deck in untitled:
-        if repeated[deck.title] > 1:
-            deck.derived_title = f"{deck.title} ({deck.name})"
+def _tell_titles_apart(decks: list[Deck]) -> list[Deck]:
+    """Decks without a front-matter title whose first headings repeat: use the next heading, then the name."""
+
+    def repeats(decks: list[Deck]) -> set[str]:
+        count: dict[str, int] = {}
+        for deck in decks:
+            if not deck.meta.get("title"):
+                count[deck.title] = count.get(deck.title, 0) + 1
+        return {title for title, n in count.items() if n > 1}
+
+    def next_heading(deck: Deck) -> str:
+        headings = deck.first_headings()
+        return headings[1] if len(headings) > 1 else f"{deck.title} ({deck.name})"
+
+    twice = repeats(decks)
+    decks = [replace(d, derived_title=next_heading(d)) if d.title in twice and not d.meta.get("title") else d
+             for d in decks]
+    twice = repeats(decks)
+    return [replace(d, derived_title=f"{d.title} ({d.name})") if d.title in twice and not d.meta.get("title") else d
+            for d in decks]
 
 
 def sort_key(deck: Deck) -> tuple[int, int, str]:
