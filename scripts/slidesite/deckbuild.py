@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from . import exercise_list, livecode_fence, output_html, themes
+from . import themes
 from .deck import Deck, deck_names, read_deck
 from .emoji import install_twemoji
 from .errors import BuildError
@@ -23,14 +23,10 @@ from .files import mirror, place, sha256_of
 from .front_matter import key_line
 from .livecode_fence import Frozen, modules_html, transform_cells
 from .marp import MarpWorker, run_marp
-from .paths import MARP_CONFIG, Project
+from .paths import Project, package_version
 from .textbook import FORMAT as TEXTBOOK_FORMAT
 from .textbook import PageLinks, TextbookPage, convert, load_slides, save_slides, slides_for_page
 
-# What turns a deck's cells into HTML: a change to any of them recompiles every deck.
-CELL_HTML_SOURCES = (
-    Path(livecode_fence.__file__), Path(output_html.__file__), Path(exercise_list.__file__), themes.CELL_OUTPUT_CSS,
-)
 # Bump when the compiled output changes for the same inputs.
 BUILD_FORMAT = "4"
 SITE_ASSETS_FROM_DECK = "../../assets"
@@ -247,7 +243,7 @@ def compile_decks(
 def _deck_key(deck: Deck, theme_files: list[Path], tags: str, outputs: PageOutputs | None) -> str:
     refs = [deck.path.parent / r.rel for r in deck.refs]
     frozen = outputs.key if outputs else "-"
-    return sha256_of(BUILD_FORMAT, TEXTBOOK_FORMAT, deck.text, tags, MARP_CONFIG, frozen, *CELL_HTML_SOURCES,
+    return sha256_of(BUILD_FORMAT, TEXTBOOK_FORMAT, package_version(), deck.text, tags, frozen,
                      *theme_files, *refs)
 
 

@@ -27,12 +27,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from . import cell_worker
 from .cell_messages import CellJob, Finished, Message, PageEnd, PageJob, Started
 from .cells import Cell
 from .errors import BuildError
 from .files import sha256_of
-from .paths import RUNNER_DIR
+from .paths import package_version
 
 # Bump when what is stored for the same inputs changes.
 OUTPUTS_FORMAT = "2"
@@ -128,9 +127,13 @@ class OutputStore:
 
 def page_key(page: PageCells) -> str:
     """What the outputs depend on: cells and their options, modules, runner, versions."""
-    runner = sorted(RUNNER_DIR.glob("*.py"))
     cells = [f"{c.code}\0{sorted(c.options.items())}\0{c.solution}\0{c.checks}" for c in page.cells]
-    return sha256_of(OUTPUTS_FORMAT, *_versions(), *cells, *runner, Path(cell_worker.__file__), *page.modules)
+    return sha256_of(OUTPUTS_FORMAT, _code_version(), *_versions(), *cells, *page.modules)
+
+
+def _code_version() -> str:
+    """The code that runs cells: the runner, the cell process and this module."""
+    return package_version("livecode", "cell_worker.py", "cell_messages.py", "execute.py")
 
 
 @functools.cache  # reading package metadata costs milliseconds a call; installs do not change mid-build

@@ -8,7 +8,11 @@ is found from its mkdocs.yml (see `Project`).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -18,6 +22,21 @@ THEME_DIR = PACKAGE_DIR / "theme"
 SITE_CSS_DIR = THEME_DIR / "site"
 LIVECODE_DIR = THEME_DIR / "livecode"
 RUNNER_DIR = PACKAGE_DIR / "livecode"  # the Python runner: run at build and shipped to the browser
+
+
+@functools.cache  # installed files do not change during a build (serve re-imports nothing either)
+def package_version(*parts: str) -> str:
+    """The package's version and a digest of its files (or of the given files and folders in it): what a
+    cache key needs to know about the code that made an output, with nothing listed by hand."""
+    digest = hashlib.sha256()
+    for part in parts or (".",):
+        top = PACKAGE_DIR / part
+        files = [top] if top.is_file() else sorted(
+            Path(folder) / name for folder, _, names in os.walk(top, followlinks=True) for name in names
+            if not name.endswith((".pyc", ".pyo")))
+        for path in files:
+            digest.update(f"{path.relative_to(PACKAGE_DIR)}\0".encode() + path.read_bytes() + b"\0")
+    return f"{version('slidesite')}+{digest.hexdigest()[:16]}"
 
 
 @dataclass(frozen=True)
