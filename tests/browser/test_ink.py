@@ -176,6 +176,21 @@ def test_mouse_tools_keys_storage_and_print(context: BrowserContext, site_url: s
     page.locator('.ink-palette [data-ink-command="clear-all"]').click()
     assert page.evaluate(ALL_PATHS) == {}
     assert page.evaluate(f"localStorage.getItem({json.dumps(KEY)})") is None
+    # Strokes saved for a slide the author has since moved follow its text; damaged entries
+    # (unknown kinds, colours that are not ours, points that are not numbers) are dropped or cleaned.
+    fp = page.evaluate("() => window.__ink.prints[2]")
+    good = {"id": "a", "kind": "pen", "color": "blue", "width": 4, "pts": [100, 100, 300, 200]}
+    saved = {"slides": {
+        "9": {"fp": fp, "strokes": [good, {**good, "id": "b", "color": "url(#x)"}]},
+        "4": {"fp": "0", "strokes": [{**good, "id": "c", "kind": "script"}, {**good, "id": "d", "pts": ["x", 1]}]},
+        "99": {"strokes": [good]},
+    }}
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [KEY, json.dumps(saved)])
+    page.reload()
+    page.wait_for_function("window.__ink")
+    assert page.evaluate(ALL_PATHS) == {"3": 2}
+    strokes = page.locator(".ink-layer[data-slide='3'] path")
+    assert [strokes.nth(i).get_attribute("stroke") for i in range(2)] == ["#1e88e5", "#f03a47"]
     page.close()
 
 
@@ -185,32 +200,39 @@ def test_presenter_and_audience_mirror_both_ways_and_late_window(context: Browse
     presenter = open_deck(context, f"{site_url}slides/{DECK}/?view=presenter#3")
     toggle = presenter.locator('.bespoke-marp-presenter-info-page-area button[data-action="ink"]')
     toggle.click()
-    # The audience notes when the first path of slide 3 appears; the presenter when its pen goes down.
+    # The audience notes when each new stroke's path appears; the presenter when each pen goes down.
     audience.evaluate(
-        "() => { window.__seen = new Promise(ok => new MutationObserver((_, o) => {"
-        " if (document.querySelector(\".ink-layer[data-slide='3'] path\")) { o.disconnect();"
-        " ok(performance.timeOrigin + performance.now()); } })"
-        ".observe(document.querySelector(\".ink-layer[data-slide='3']\"), {childList: true})); }"
+        "() => { window.__seen = []; const ids = new Set();"
+        " new MutationObserver(() => { for (const p of document.querySelectorAll(\".ink-layer[data-slide='3'] path\")) {"
+        " if (!ids.has(p.dataset.id)) { ids.add(p.dataset.id); window.__seen.push(performance.timeOrigin + performance.now()); } } })"
+        ".observe(document.querySelector(\".ink-layer[data-slide='3']\"), {childList: true}); }"
     )
     presenter.evaluate(
-        "() => window.addEventListener('pointerdown', () => { window.__down = performance.timeOrigin + performance.now(); }, {capture: true, once: true})"
+        "() => { window.__downs = []; window.addEventListener('pointerdown',"
+        " () => window.__downs.push(performance.timeOrigin + performance.now()), true); }"
     )
-    mouse_stroke(presenter, ZIGZAG)
+    strokes = 5
+    for i in range(strokes):
+        mouse_stroke(presenter, [(0.2 + 0.1 * i, 0.3), (0.25 + 0.1 * i, 0.45), (0.3 + 0.1 * i, 0.3)])
+    paths = ".ink-layer[data-slide='3'] path"
+    expect(audience.locator(paths)).to_have_count(strokes)
     seen = audience.evaluate("window.__seen")
-    lag = seen - presenter.evaluate("window.__down")
-    print(f"presenter pen down → path in the audience window: {lag:.1f} ms")
-    assert lag < 100
-    expect(audience.locator(".ink-layer[data-slide='3'] path")).to_have_count(1)
+    downs = presenter.evaluate("window.__downs")
+    lags = sorted(a - b for a, b in zip(seen, downs, strict=True))
+    print(f"presenter pen down → path in the audience window: {', '.join(f'{lag:.0f}' for lag in lags)} ms")
+    # The bound is the design's (points are sent from the pointer event itself, drawn on arrival);
+    # on a machine loaded far beyond its cores a single sample can still wait for the scheduler: the median counts.
+    assert lags[len(lags) // 2] < 100
     # The same path data in the same slide coordinates: both windows line up at any size.
-    same = "() => document.querySelector(\".ink-layer[data-slide='3'] path\").getAttribute('d')"
+    same = "() => [...document.querySelectorAll(\".ink-layer[data-slide='3'] path\")].map(p => p.getAttribute('d')).join('|')"
     audience.wait_for_function(f"({same})() === {json.dumps(presenter.evaluate(same))}")
     # The reverse: the audience window draws, the presenter view shows it.
     audience.keyboard.press("d")
     mouse_stroke(audience, LINE)
-    expect(presenter.locator(".ink-layer[data-slide='3'] path")).to_have_count(2, timeout=2000)
+    expect(presenter.locator(paths)).to_have_count(strokes + 1, timeout=2000)
     # Undo in the presenter view undoes the audience's stroke in both (one shared history).
     presenter.keyboard.press("z")
-    expect(audience.locator(".ink-layer[data-slide='3'] path")).to_have_count(1, timeout=2000)
+    expect(audience.locator(paths)).to_have_count(strokes, timeout=2000)
     # The laser in the presenter view shows in the audience window, and leaves nothing.
     presenter.keyboard.press("l")
     x, y = at(presenter, 0.5, 0.5)
@@ -220,7 +242,7 @@ def test_presenter_and_audience_mirror_both_ways_and_late_window(context: Browse
     expect(audience.locator("svg.bespoke-marp-active .ink-laser circle")).to_have_count(0, timeout=3000)
     # A window opened later shows what is already drawn.
     late = open_deck(context, f"{site_url}slides/{DECK}/#3")
-    expect(late.locator(".ink-layer[data-slide='3'] path")).to_have_count(1)
+    expect(late.locator(paths)).to_have_count(strokes)
     assert late.evaluate(same) == presenter.evaluate(same)
     for p in (late, presenter, audience):
         p.close()

@@ -96,6 +96,7 @@ export function watchPointers(ink) {
           const p = gesture.layer.toSlide(ev.clientX, ev.clientY);
           if (p) step(gesture, p[0], p[1]);
         }
+        if (gesture.stroke) ink.strokeMoved(gesture.n, gesture.stroke);
         e.preventDefault();
         return;
       }

@@ -148,19 +148,19 @@ export function watchKeys(ink) {
     (e) => {
       if (e.defaultPrevented || e.isComposing || typingInto(e.target)) return;
       const key = e.key;
+      const k = key.length === 1 ? key.toLowerCase() : key; // Caps Lock on: the same key
       let done = true;
       if (e.ctrlKey || e.metaKey) {
-        const k = key.toLowerCase();
         if (!ink.drawing || e.altKey) return;
         if (k === "z" && !e.shiftKey) ink.undo();
         else if ((k === "z" && e.shiftKey) || k === "y") ink.redo();
         else return;
       } else if (e.altKey) {
         return;
-      } else if (key === "d" || key === "D") {
+      } else if (k === "d") {
         if (!ink.drawing && ink.tool.kind === "laser") ink.setTool({ kind: "pen" });
         ink.setDrawing(!ink.drawing);
-      } else if (key === "l" || key === "L") {
+      } else if (k === "l") {
         const on = !(ink.drawing && ink.tool.kind === "laser");
         if (on) ink.setTool({ kind: "laser" });
         ink.setDrawing(on);
@@ -170,17 +170,17 @@ export function watchKeys(ink) {
         ink.setDrawing(false);
       } else if (PEN_KEYS[key]) {
         ink.setTool({ kind: "pen", color: PEN_KEYS[key] });
-      } else if (key === "h") {
+      } else if (k === "h") {
         ink.setTool({ kind: "highlighter" });
-      } else if (key === "e") {
+      } else if (k === "e") {
         ink.setTool({ kind: "eraser" });
-      } else if (key === "w") {
+      } else if (k === "w") {
         ink.setTool({ kind: "pen", width: ink.tool.width === "thin" ? "thick" : "thin" });
       } else if (key === "z") {
         ink.undo();
-      } else if (key === "y" || key === "Z") {
+      } else if (k === "y" || key === "Z") {
         ink.redo();
-      } else if (key === "c") {
+      } else if (k === "c") {
         ink.clear();
       } else {
         done = false;

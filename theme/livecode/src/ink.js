@@ -41,8 +41,6 @@ export class Ink {
     this.changed = new Set(); // slides changed since this window opened
     this.tool = { kind: "pen", color: "red", width: "thin" };
     this.drawing = false;
-    this.pending = new Map(); // live strokes with points not yet sent: id → {n, stroke, sent}
-    this.flushFrame = 0;
     this.listeners = new Set(); // the toolbar: called after every change of mode, tool or ink
     for (const [n, strokes] of loadInk(this.prints)) this.slides.set(n, { ...emptySlide(), strokes });
     for (const layer of this.layers) this.render(layer.number);
@@ -130,41 +128,34 @@ export class Ink {
   beginStroke(n, x, y) {
     const kind = this.tool.kind === "highlighter" ? "highlighter" : "pen";
     const width = kind === "highlighter" ? HIGHLIGHT_WIDTH : WIDTHS[this.tool.width] || WIDTHS.thin;
-    const stroke = { id: newId(), kind, color: this.tool.color, width, pts: [] };
+    const stroke = { id: newId(), kind, color: this.tool.color, width, pts: [], sent: 0 };
     addPoint(stroke.pts, x, y);
     this.liveOf(n).set(stroke.id, stroke);
-    this.pending.set(stroke.id, { n, stroke, sent: 0 });
-    this.layer(n).drawLive(stroke);
-    this.scheduleFlush();
+    this.strokeMoved(n, stroke);
     return stroke;
   }
 
   extendStroke(n, stroke, x, y) {
-    if (addPoint(stroke.pts, x, y)) this.scheduleFlush();
+    addPoint(stroke.pts, x, y);
   }
 
-  // Points are drawn and sent once per frame: at 60 Hz input a window lags one frame.
-  scheduleFlush() {
-    if (!this.flushFrame) this.flushFrame = requestAnimationFrame(() => this.flush());
-  }
-
-  flush() {
-    this.flushFrame = 0;
-    for (const [id, p] of this.pending) {
-      if (p.sent === p.stroke.pts.length) continue;
-      this.layer(p.n).drawLive(p.stroke);
-      const { kind, color, width } = p.stroke;
-      this.send({ ink: "live", n: p.n, id, kind, color, width, from: p.sent, pts: p.stroke.pts.slice(p.sent) });
-      p.sent = p.stroke.pts.length;
-    }
+  /**
+   * Draw the new points and send them at once: the browser delivers pointer moves once per
+   * frame (the rest as coalesced events), so this runs at most at the display's rate.
+   */
+  strokeMoved(n, stroke) {
+    if (stroke.sent === stroke.pts.length) return;
+    this.layer(n).drawLive(stroke);
+    const { id, kind, color, width } = stroke;
+    this.send({ ink: "live", n, id, kind, color, width, from: stroke.sent, pts: stroke.pts.slice(stroke.sent) });
+    stroke.sent = stroke.pts.length;
   }
 
   endStroke(n, stroke) {
-    this.flush();
-    this.pending.delete(stroke.id);
     this.liveOf(n).delete(stroke.id);
     if (stroke.pts.length === 2) addPoint(stroke.pts, stroke.pts[0] + 0.5, stroke.pts[1]); // a tap: a dot
-    addStroke(this.slide(n), { ...stroke, pts: [...stroke.pts] });
+    const { id, kind, color, width, pts } = stroke;
+    addStroke(this.slide(n), { id, kind, color, width, pts: [...pts] });
     this.commit(n, { done: stroke.id });
   }
 
@@ -203,7 +194,6 @@ export class Ink {
   clearAll() {
     this.slides.clear();
     this.live.clear();
-    this.pending.clear();
     for (const layer of this.layers) this.render(layer.number);
     this.send({ ink: "clear-all" });
     this.save();
