@@ -35,7 +35,7 @@ def open_deck(context: BrowserContext, url: str) -> Page:
 
 def slide_box(page: Page) -> dict[str, float]:
     box = page.evaluate(
-        "() => { const r = document.querySelector('svg.bespoke-marp-active').getBoundingClientRect();"
+        "() => { const r = document.querySelector('svg.bespoke-marp-active > foreignObject').getBoundingClientRect();"
         " return {x: r.x, y: r.y, w: r.width, h: r.height}; }"
     )
     return {k: float(v) for k, v in box.items()}
@@ -226,6 +226,16 @@ def test_presenter_and_audience_mirror_both_ways_and_late_window(context: Browse
     # The same path data in the same slide coordinates: both windows line up at any size.
     same = "() => [...document.querySelectorAll(\".ink-layer[data-slide='3'] path\")].map(p => p.getAttribute('d')).join('|')"
     audience.wait_for_function(f"({same})() === {json.dumps(presenter.evaluate(same))}")
+    # On screen: the presenter's slide is smaller than the audience's, the stroke sits at the
+    # same place relative to each slide.
+    where = (
+        "() => { const s = document.querySelector('svg.bespoke-marp-active > foreignObject').getBoundingClientRect();"
+        " const p = document.querySelector(\".ink-layer[data-slide='3'] path\").getBoundingClientRect();"
+        " return [s.width, (p.x - s.x) / s.width, (p.y - s.y) / s.height, p.width / s.width, p.height / s.height]; }"
+    )
+    on_presenter, on_audience = presenter.evaluate(where), audience.evaluate(where)
+    assert on_presenter[0] < 0.8 * on_audience[0]
+    assert on_presenter[1:] == pytest.approx(on_audience[1:], abs=0.005), (on_presenter, on_audience)
     # The reverse: the audience window draws, the presenter view shows it.
     audience.keyboard.press("d")
     mouse_stroke(audience, LINE)
@@ -312,7 +322,7 @@ def test_screenshots_in_both_themes_and_textbook_page_without_ink(context: Brows
         page.keyboard.press("w")
         mouse_stroke(page, [(0.15, 0.25), (0.25, 0.2), (0.35, 0.25)])
         page.keyboard.press("h")
-        mouse_stroke(page, [(0.05, 0.6), (0.45, 0.6)])
+        mouse_stroke(page, [(0.05, 0.625), (0.45, 0.625)])
         expect(page.locator(f".ink-layer[data-slide='{slide}'] path")).to_have_count(4)
         screenshot(page, f"ink-{deck}")
         page.close()
