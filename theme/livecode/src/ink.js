@@ -34,7 +34,7 @@ export class Ink {
     this.mirror = mirror;
     this.readOnly = readOnly;
     const svgs = [...document.querySelectorAll(".bespoke-marp-parent > svg[data-marpit-svg]")];
-    this.prints = svgs.map((svg) => fingerprint(svg.textContent.replace(/\s+/g, " ").trim()));
+    this.prints = svgs.map((svg) => fingerprint(slideText(svg)));
     this.layers = svgs.map((svg, i) => new SlideLayer(svg, i + 1));
     this.slides = new Map(); // slide number → {strokes, undo, redo}
     this.live = new Map(); // slide number → Map(id → stroke being drawn, here or elsewhere)
@@ -263,6 +263,19 @@ export class Ink {
     stroke.seen = performance.now();
     this.layer(n).drawLive(stroke);
   }
+}
+
+// A slide's own text, without its cells (the runtime turns them into editors, a run changes
+// their output): the same on every visit until the author edits the slide.
+function slideText(svg) {
+  const skip = (node) =>
+    node.parentElement && node.parentElement.closest(".livecode-cell, .livecode, script, style")
+      ? NodeFilter.FILTER_REJECT
+      : NodeFilter.FILTER_ACCEPT;
+  const walker = document.createTreeWalker(svg, NodeFilter.SHOW_TEXT, { acceptNode: skip });
+  let text = "";
+  while (walker.nextNode()) text += walker.currentNode.data;
+  return text.replace(/\s+/g, " ").trim();
 }
 
 /** Start ink in this deck window; mirror: {broadcast, listen} from mirror.js. */
