@@ -254,6 +254,13 @@ def test_presenter_and_audience_mirror_both_ways_and_late_window(context: Browse
     late = open_deck(context, f"{site_url}slides/{DECK}/#3")
     expect(late.locator(paths)).to_have_count(strokes)
     assert late.evaluate(same) == presenter.evaluate(same)
+    # "Clear all" in one window clears the deck in every window.
+    presenter.keyboard.press("Escape")  # out of the laser
+    presenter.keyboard.press("d")
+    presenter.once("dialog", lambda dialog: dialog.accept())
+    presenter.locator('.ink-palette [data-ink-command="clear-all"]').click()
+    for p in (audience, late, presenter):
+        expect(p.locator(".ink-layer path")).to_have_count(0, timeout=2000)
     for p in (late, presenter, audience):
         p.close()
 

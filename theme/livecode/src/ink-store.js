@@ -75,3 +75,10 @@ export function setPrintsInk(on) {
     /* storage unavailable */
   }
 }
+
+/** Call fn(on) when another window of the site changes the print setting. */
+export function watchPrintsInk(fn) {
+  window.addEventListener("storage", (e) => {
+    if (e.key === PRINT_KEY || e.key === null) fn(printsInk());
+  });
+}

@@ -9,7 +9,7 @@
 // clear-all, hello (a new window asks) and all (an open window answers with every slide).
 import { SlideLayer } from "./ink-layer.js";
 import { watchPointers } from "./ink-input.js";
-import { fingerprint, loadInk, printsInk, saveInk, setPrintsInk } from "./ink-store.js";
+import { fingerprint, loadInk, printsInk, saveInk, setPrintsInk, watchPrintsInk } from "./ink-store.js";
 import {
   addPoint,
   addStroke,
@@ -45,6 +45,10 @@ export class Ink {
     for (const [n, strokes] of loadInk(this.prints)) this.slides.set(n, { ...emptySlide(), strokes });
     for (const layer of this.layers) this.render(layer.number);
     document.documentElement.classList.toggle("ink-noprint", !printsInk());
+    watchPrintsInk((on) => {
+      document.documentElement.classList.toggle("ink-noprint", !on);
+      this.notify();
+    });
     mirror.listen((msg) => msg && typeof msg.ink === "string" && this.receive(msg));
     this.send({ ink: "hello" });
   }
