@@ -49,9 +49,7 @@ export function watchPointers(ink) {
     if (!gesture) return;
     const g = gesture;
     gesture = null;
-    if (g.tool === "pen" || g.tool === "highlighter") ink.endStroke(g.n, g.stroke);
-    else if (g.tool === "eraser") ink.endErase(g.n);
-    else ink.laserOff(g.n);
+    if (g.stroke) ink.endStroke(g.n, g.stroke); // an eraser has committed as it went; the laser fades
   };
 
   const step = (g, x, y) => {

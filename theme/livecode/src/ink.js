@@ -5,8 +5,9 @@
 // localStorage (ink-store.js).
 //
 // Messages (all carry `ink`): live (a stroke being drawn: its points so far, from index
-// `from`), slide (a slide's whole state after a change: strokes and history), laser / laser-off,
-// clear-all, hello (a new window asks) and all (an open window answers with every slide).
+// `from`), slide (a slide's whole state after a change: strokes and history), laser (points
+// the laser passed; it fades by itself), clear-all, hello (a new window asks) and all (an
+// open window answers with every slide).
 import { SlideLayer } from "./ink-layer.js";
 import { watchPointers } from "./ink-input.js";
 import { fingerprint, loadInk, printsInk, saveInk, setPrintsInk, watchPrintsInk } from "./ink-store.js";
@@ -169,14 +170,10 @@ export class Ink {
     if (ids.length && eraseStrokes(slide, ids, gesture)) this.commit(n);
   }
 
-  endErase() {}
-
   laser(n, points) {
     this.layer(n).pointLaser(points);
     this.send({ ink: "laser", n, pts: points });
   }
-
-  laserOff() {}
 
   // ------------------------------------------------------------ commands (toolbar and keys)
 
