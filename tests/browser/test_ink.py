@@ -254,6 +254,10 @@ def test_presenter_and_audience_mirror_both_ways_and_late_window(context: Browse
     late = open_deck(context, f"{site_url}slides/{DECK}/#3")
     expect(late.locator(paths)).to_have_count(strokes)
     assert late.evaluate(same) == presenter.evaluate(same)
+    # The presenter's next-slide preview shows the ink too, without controls of its own.
+    preview = next(f for f in presenter.frames if "view=next" in f.url)
+    preview.wait_for_function(f"document.querySelectorAll(\".ink-layer[data-slide='3'] path\").length === {strokes}")
+    assert preview.locator(".ink-palette, [data-action=ink]").count() == 0
     # "Clear all" in one window clears the deck in every window.
     presenter.keyboard.press("Escape")  # out of the laser
     presenter.keyboard.press("d")
@@ -344,7 +348,9 @@ def test_screenshots_in_both_themes_and_textbook_page_without_ink(context: Brows
     page.goto(f"{site_url}lectures/{DARK_DECK}/")
     frame = page.frame_locator(".deck-embed iframe")
     expect(frame.locator("svg.bespoke-marp-active")).to_have_count(1)
-    page.wait_for_timeout(1000)
+    deck_frame = next(f for f in page.frames if f.url.startswith(f"{site_url}slides/{DARK_DECK}/"))
+    deck_frame.wait_for_function("window.__livecode")  # the runtime ran (and left ink out)
+    page.wait_for_function("window.__livecode")
     assert page.locator(".ink-layer, .ink-palette, [data-action=ink]").count() == 0
     assert frame.locator(".ink-layer, .ink-palette, [data-action=ink]").count() == 0
     page.close()
