@@ -19,7 +19,7 @@ RUNTIME_CACHE = Project.at(Path(__file__).resolve().parents[1]).runtime_cache
 
 def test_site_gets_only_what_it_needs(runtime_assets: Path) -> None:
     assets = runtime_assets / "assets"
-    assert {p.name for p in (assets / "livecode").iterdir()} >= {"livecode.js", "worker.js", "livecode.css"}
+    assert {p.name for p in (assets / "livecode").iterdir()} >= {"livecode.js", "worker.js", "livecode.css", "ink.js", "ink.css"}
     pyodide = assets / "pyodide"
     lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
     assert lock["info"]["version"] == "0.27.7"
