@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import livecode_assets, themes
+from . import livecode_assets, notebook, themes
 from .cells import CellOptionError, find_cells
 from .config import SlideSiteConfig, moved_settings
 from .deck import Deck
@@ -94,6 +94,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         self.outputs: dict[str, PageOutputs] = {}  # build-time cell outputs by page src_uri
         self.exercises: list[Exercise] = []  # every exercise of the site, in nav order
         self.search_entries: StoredJSON | None = None  # Material's search entries of unchanged pages
+        self.notebook_pages: dict[str, notebook.Page] = {}  # hand-written pages with cells, by src_uri
+        self.notebooks: dict[str, notebook.NotebookLinks] = {}  # each page's notebook buttons, by src_uri
 
     # ------------------------------------------------------------------ events, in lifecycle order
 
@@ -150,7 +152,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
 
         def deck_tags(deck: Deck) -> str:
             modules = [(Path(m).name, m) for m in deck.modules]
-            return modules_html(modules) + livecode_assets.runtime_head_tags(
+            return modules_html(modules) + notebook.deck_head_tag(deck.name) + livecode_assets.runtime_head_tags(
                 SITE_ASSETS_FROM_DECK, settings.pyodide_url
             )
 
@@ -197,6 +199,9 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         for uri, page_cells in pages.items():
             labels = page_labels(page_cells.source.read_text(encoding="utf-8"), page_cells.cells)
             self.exercises += exercises_of(page_cells.cells, uri, _title_of(page_cells.source, uri), labels)
+        self.notebook_pages = {uri: notebook.Page(p.source, files.get_file_from_path(uri).url,  # type: ignore[union-attr]
+                                                  _title_of(p.source, uri)) for uri, p in pages.items()}
+        self.notebooks = notebook.page_links([b.deck for b in self.decks], self.notebook_pages, config.repo_url)
         if self.exercises:
             files.append(File.generated(config, EXERCISES_PAGE, content=exercise_page_markdown(self.exercises)))
             config.nav = [*config.nav, {"演習": EXERCISES_PAGE}]
@@ -213,6 +218,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         if not self.config.enabled:
             return markdown
         markdown = markdown.replace(LECTURE_LIST_MARKER, lecture_table(self.decks, page.file.src_uri))
+        if page.file.src_uri in self.notebooks:
+            markdown = notebook.with_links(markdown, self.notebooks[page.file.src_uri])
         nested = self.nested_cells[page.file.src_uri] = {}
         found = self.outputs.get(page.file.src_uri)
         frozen = None
@@ -273,6 +280,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
                 mirror(built.folder, site / "slides" / built.deck.name)
             install_site_assets(site, project.node_modules)
             self._install_figures(site / OUTPUTS_URL)
+            notebook.install(site, [b.deck for b in self.decks], self.notebook_pages, self.outputs,
+                             config.site_url or "/", OutputStore(project.cache).figures)
             themes.install_fonts(site, project.node_modules)
             livecode_assets.install_runtime(
                 site, pyodide_url=self.config.pyodide_url, packages_from=self.config.pyodide_packages_from,
