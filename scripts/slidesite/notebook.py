@@ -148,10 +148,11 @@ def page_source(path: Path, uri: str, page_url: str, title: str, outputs: PageOu
                   urljoin(site_url, page_url), [], labels)
 
 
-def deck_head_tag(name: str) -> str:
-    """For a deck's <head>: where its notebook is (the runtime puts a link in the deck's toolbar)."""
-    return (f'<link rel="alternate" type="application/x-ipynb+json" href="../../{NOTEBOOKS_DIR}/{name}.ipynb" '
-            'title="ノートブック (.ipynb)">')
+def deck_head_tags(name: str, pdf: bool) -> str:
+    """For a deck's <head>: its PDF (when built) and notebook; the runtime links them in the deck's toolbar."""
+    tags = f'<link rel="alternate" type="application/pdf" href="{name}.pdf" title="PDF">' if pdf else ""
+    return tags + (f'<link rel="alternate" type="application/x-ipynb+json" href="../../{NOTEBOOKS_DIR}/{name}.ipynb" '
+                   'title="ノートブック (.ipynb)">')
 
 
 # ------------------------------------------------------------------ the notebook

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import livecode_assets, notebook, themes
+from . import livecode_assets, notebook, offline, themes
 from .cells import CellOptionError, find_cells
 from .config import SlideSiteConfig, moved_settings
 from .deck import Deck
@@ -152,7 +152,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
 
         def deck_tags(deck: Deck) -> str:
             modules = [(Path(m).name, m) for m in deck.modules]
-            return modules_html(modules) + notebook.deck_head_tag(deck.name) + livecode_assets.runtime_head_tags(
+            tags = modules_html(modules) + notebook.deck_head_tags(deck.name, settings.pdf)
+            return tags + livecode_assets.runtime_head_tags(
                 SITE_ASSETS_FROM_DECK, settings.pyodide_url
             )
 
@@ -289,6 +290,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             )
         except (BuildError, SetupError, livecode_assets.RuntimeAssetError, FileNotFoundError) as err:
             raise PluginError(str(err)) from None
+        offline.install(site)  # last: its version is a hash of everything above
         if self.search_entries is not None:
             self.search_entries.prune()
         broken = check_site(site, [Path(p) for p in self.written])

@@ -10,6 +10,8 @@
 // mirror.js (presenter → audience); worker.js and speedups.js run in the worker.
 import { config } from "./config.js";
 import { allCells } from "./cell.js";
+import { addDeckLinks } from "./decklinks.js";
+import { registerOffline } from "./offline.js";
 import { startPages } from "./page.js";
 import { runtime } from "./runtime.js";
 
@@ -19,3 +21,5 @@ window.__livecode = { runtime, config, workerStarts: 0, get cells() {
 } };
 
 startPages();
+registerOffline(runtime);
+addDeckLinks();
