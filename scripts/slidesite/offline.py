@@ -63,8 +63,21 @@ def site_version(site: Path) -> str:
         rel = path.relative_to(site).as_posix()
         if not path.is_file() or rel == SW_NAME or rel.startswith(PYTHON_DIR + "/"):
             continue
-        digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        digest.update(rel.encode() + b"\0" + _content_hash(path))
     return digest.hexdigest()[:16]
+
+
+# (path, inode, size, mtime) → sha256: `serve` rehashes only what changed.
+_HASHES: dict[tuple[str, int, int, int], bytes] = {}
+
+
+def _content_hash(path: Path) -> bytes:
+    st = path.stat()
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    found = _HASHES.get(key)
+    if found is None:
+        found = _HASHES[key] = hashlib.sha256(path.read_bytes()).digest()
+    return found
 
 
 def python_key(site: Path) -> str:
