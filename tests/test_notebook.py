@@ -233,4 +233,4 @@ def test_buttons_and_colab() -> None:
     page = with_links("# 題\n\n本文", links)
     assert page.startswith("# 題\n\n<p class=\"notebook-links\">") and "Colab で開く" in page
     textbook = with_links('<div class="deck-actions">\n<a>発表</a>\n</div>', links)
-    assert textbook.index("ノートブック (.ipynb)") < textbook.index("発表")
+    assert textbook.index("発表") < textbook.index("ノートブック (.ipynb)") < textbook.index("</div>")

@@ -111,11 +111,12 @@ def links_html(links: NotebookLinks) -> str:
 
 
 def with_links(markdown: str, links: NotebookLinks) -> str:
-    """A page's Markdown with the notebook buttons: beside the deck's (textbook page), else under the h1."""
+    """A page's Markdown with the notebook buttons: after the deck's (textbook page), else under the h1."""
     buttons = links_html(links)
-    actions = '<div class="deck-actions">\n'
-    if actions in markdown:
-        return markdown.replace(actions, actions + buttons + "\n", 1)
+    actions = markdown.find('<div class="deck-actions">\n')
+    if actions >= 0:  # after the deck's buttons (present, PDF)
+        end = markdown.index("</div>", actions)
+        return markdown[:end] + buttons + "\n" + markdown[end:]
     block = f'<p class="notebook-links">{buttons}</p>'
     lines = markdown.split("\n")
     for i, line in enumerate(lines):

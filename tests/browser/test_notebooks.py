@@ -10,6 +10,7 @@ a notebook must still run. All notebooks run at once in a few processes (one ker
 from __future__ import annotations
 
 import copy
+import multiprocessing
 import tempfile
 import time
 from collections.abc import Iterator
@@ -80,7 +81,7 @@ def executed(built_site: Path) -> Iterator[dict[str, tuple[NotebookNode, Noteboo
     built = {p.stem: nbformat.read(p, as_version=4) for p in sorted((built_site / "notebooks").glob("*.ipynb"))}
     started = time.monotonic()
     jobs = [(name, nbformat.writes(_runnable(nb))) for name, nb in built.items()]
-    with static_server(built_site, port=TEST_PORT), ProcessPoolExecutor(PARALLEL) as pool:
+    with static_server(built_site, port=TEST_PORT), ProcessPoolExecutor(PARALLEL, mp_context=multiprocessing.get_context("spawn")) as pool:
         done = {name: (nbformat.reads(text, as_version=4), seconds) for name, text, seconds in pool.map(_execute, jobs)}
     print(f"\nnotebooks: {len(done)} executed in {time.monotonic() - started:.1f} s "
           + ", ".join(f"{n} {s:.1f} s" for n, (_, s) in done.items()))

@@ -113,7 +113,7 @@ export async function announceDownload(cells, runtime) {
   const code = cells.map((c) => c.authorCode).join("\n");
   const bytes = bytesFor(code, await downloadSizes());
   if (!bytes) return;
-  const text = `初めて実行すると Python（約 ${megabytes(bytes)} MB）をダウンロードします。Wi-Fi でどうぞ。`;
+  const text = `初めて実行すると Python（約 ${megabytes(bytes)} MB）をダウンロードします（Wi-Fi での実行がおすすめです）。`;
   const notes = [];
   for (const cell of cells) {
     if (!cell.root.isConnected || cell.root.querySelector(".livecode-download")) continue;
