@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import hashlib
 import json
 import posixpath
 import re
@@ -24,11 +25,11 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import urljoin
 
 import nbformat
-from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbformat import NotebookNode, from_dict
 
 from .cell_worker import RUNTIME_PY
 from .cells import Cell, cells_of, iter_fences
@@ -175,14 +176,13 @@ def make_notebook(src: Source, site_url: str, figures: Path) -> NotebookNode:
     return made
 
 
-def write_notebooks(site: Path, notebooks: dict[str, NotebookNode]) -> dict[str, int]:
+def write_notebooks(site: Path, notebooks: dict[str, bytes]) -> dict[str, int]:
     """Write each notebook (and the check module they fetch) into site/notebooks/; return sizes in bytes."""
     folder = site / NOTEBOOKS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     (folder / CHECK_MODULE).write_bytes((RUNTIME_PY / CHECK_MODULE).read_bytes())
     sizes = {}
-    for name, nb in notebooks.items():
-        data = nbformat.writes(nb).encode("utf-8") + b"\n"
+    for name, data in notebooks.items():
         (folder / f"{name}.ipynb").write_bytes(data)
         sizes[name] = len(data)
     return sizes
@@ -341,6 +341,33 @@ class _Maker:
         setup: NotebookNode = new_code_cell(SETUP.replace("{files}", _files_literal(files)),
                                             metadata={"tags": [TAG_SETUP]})
         return setup
+
+
+# Cells and outputs as plain nodes: nbformat's new_* functions validate each one (most of the
+# time a build spends here); make_notebook validates the whole notebook once.
+def _node(data: dict[str, Any]) -> NotebookNode:
+    node: NotebookNode = from_dict(data)
+    return node
+
+
+def new_code_cell(source: str, metadata: dict[str, Any] | None = None) -> NotebookNode:
+    return _node({"cell_type": "code", "id": "", "metadata": metadata or {}, "execution_count": None,
+                      "source": source, "outputs": []})
+
+
+def new_markdown_cell(source: str, metadata: dict[str, Any] | None = None) -> NotebookNode:
+    return _node({"cell_type": "markdown", "id": "", "metadata": metadata or {}, "source": source})
+
+
+def new_output(output_type: str, data: dict[str, str] | None = None, **fields: Any) -> NotebookNode:
+    node: dict[str, Any] = {"output_type": output_type, **fields}
+    if output_type in ("execute_result", "display_data"):
+        node.update(data=data or {}, metadata={})
+    return _node(node)
+
+
+def new_notebook(cells: list[NotebookNode], metadata: dict[str, Any]) -> NotebookNode:
+    return _node({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells})
 
 
 def elsewhere_packages(code: str) -> list[str]:
@@ -511,14 +538,29 @@ def check_answer(lines, expected, solution):
 '''
 
 
-def notebooks_for(sources: Iterable[Source], site_url: str, figures: Path) -> dict[str, NotebookNode]:
-    """Every source's notebook by name; BuildError when two sources would share a name."""
-    made: dict[str, NotebookNode] = {}
+_MADE: dict[str, tuple[str, bytes]] = {}  # name → (source key, notebook file): `serve` remakes what changed
+
+
+def _source_key(src: Source, site_url: str) -> str:
+    """What a notebook is made from: its text, its cells' outputs (their cache key), labels, modules, site."""
+    parts = [str(src.path), src.name, src.title, "\n".join(src.lines), src.outputs.key if src.outputs else "",
+             site_url, src.base_url, json.dumps([src.modules, src.labels, sorted(src.slide_starts.items())])]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def notebooks_for(sources: Iterable[Source], site_url: str, figures: Path) -> dict[str, bytes]:
+    """Every source's notebook file by name; BuildError when two sources would share a name."""
+    made: dict[str, bytes] = {}
     paths: dict[str, Path] = {}
     for src in sources:
         if src.name in made:
             raise BuildError(src.path, f"its notebook would be named {src.name}.ipynb, like that of {paths[src.name]}")
-        made[src.name] = make_notebook(src, site_url, figures)
+        key = _source_key(src, site_url)
+        kept = _MADE.get(src.name)
+        if kept is None or kept[0] != key:
+            data = nbformat.writes(make_notebook(src, site_url, figures)).encode("utf-8") + b"\n"
+            kept = _MADE[src.name] = (key, data)
+        made[src.name] = kept[1]
         paths[src.name] = src.path
     return made
 
