@@ -86,6 +86,15 @@ x = torch.ones(3)
 y = [1] + [2]  # ただの例
 {FENCE}
 
+{FENCE}python
+>>> import torch
+>>> torch.ones(2)
+{FENCE}
+
+{FENCE}python
+import helper
+{FENCE}
+
 - リスト
   {FENCE}python run expect-error
   1 / 0
@@ -147,6 +156,8 @@ def test_a_deck_becomes_a_valid_notebook_with_its_outputs(tmp_path: Path) -> Non
     assert "本文1行目  \n本文2行目" in text  # Marp's line breaks kept
     assert "$E = mc^2$" in text
     assert "```python\ny = [1] + [2]  # ただの例\n```" in text  # a plain static block stays text
+    assert "```python\n>>> import torch" in text  # a REPL transcript too
+    assert "```python\nimport helper\n```" in text  # the deck's own module is no package to install
     code = [c for c in nb.cells if c.cell_type == "code"]
     hello = next(c for c in code if "こんにちは" in c.source)
     assert [o.output_type for o in hello.outputs] == ["stream", "execute_result", "display_data"]
@@ -234,3 +245,16 @@ def test_buttons_and_colab() -> None:
     assert page.startswith("# 題\n\n<p class=\"notebook-links\">") and "Colab で開く" in page
     textbook = with_links('<div class="deck-actions">\n<a>発表</a>\n</div>', links)
     assert textbook.index("発表") < textbook.index("ノートブック (.ipynb)") < textbook.index("</div>")
+
+
+def test_a_starter_that_raises_does_not_stop_a_run_all(tmp_path: Path) -> None:
+    text = f"# 演習\n\n{FENCE}python exercise\nf(1)\n{FENCE}\n\n{FENCE}python solution\ndef f(x):\n    return x\n{FENCE}\n\n" \
+           f"{FENCE}python check\nf(2)\n{FENCE}\n"
+    path = tmp_path / "e.md"
+    path.write_text(text, encoding="utf-8")
+    two = {"kind": "number", "values": [2.0], "shape": [], "dtype": "i", "dtypeName": "int", "repr": "2"}
+    error = Output("error", "Traceback (most recent call last):\nNameError: name 'f' is not defined\n")
+    outputs = PageOutputs(find_cells(text), [CellOutput("error", [error], expected=[two])])
+    nb = make_notebook(page_source(path, "e.md", "e/", "演習", outputs, SITE, {}), SITE, tmp_path)
+    starter = next(c for c in nb.cells if "exercise" in c.metadata.get("tags", []))
+    assert "raises-exception" in starter.metadata["tags"] and starter.outputs[0].ename == "NameError"

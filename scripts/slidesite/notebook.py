@@ -56,7 +56,6 @@ MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<url><[^>]*>|[^)\s]+)(?P<t
 HTML_URL = re.compile(r"""\b(src|href)\s*=\s*(["'])([^"']+)\2""")
 LONE_CONTAINER_TAG = re.compile(r"^\s*</?(?:div|span|section)\b[^>]*>\s*$")
 ADMONITION = re.compile(r'^(?P<indent> *)(?:!!!|\?\?\?\+?) *(?P<kind>[\w-]+)(?: +"(?P<title>[^"]*)")? *$')
-IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.M)
 
 
 @dataclass(frozen=True)
@@ -262,7 +261,7 @@ class _Maker:
         tags = []
         if cell.live_only:
             tags.append(TAG_LIVE_ONLY)
-        if cell.expect_error:
+        if cell.expect_error or (result is not None and result.status == "error"):  # also a starter that raises
             tags.append("raises-exception")  # nbclient and Jupyter go on past this cell's error
         if cell.exercise:
             tags.append("exercise")
@@ -301,7 +300,8 @@ class _Maker:
         self.out.append(new_markdown_cell("\n\n".join(folded), metadata={"tags": ["solution"]}))
 
     def _static_block(self, info: str, body: str, raw: list[str]) -> None:
-        needs = elsewhere_packages(body) if info.split()[:1] == ["python"] else []
+        local = [PurePosixPath(name).stem for name, _ in self.src.modules]
+        needs = elsewhere_packages(body, local) if info.split()[:1] == ["python"] else []
         if not needs:
             self.text.extend(raw)
             return
@@ -370,22 +370,23 @@ def new_notebook(cells: list[NotebookNode], metadata: dict[str, Any]) -> Noteboo
     return _node({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells})
 
 
-def elsewhere_packages(code: str) -> list[str]:
-    """Top-level packages a static block imports (or names, for torch) that the site's Python has not."""
+def elsewhere_packages(code: str, local: Iterable[str] = ()) -> list[str]:
+    """Packages a static block imports (or names, for torch) that the site's Python has not: not the
+    standard library, numpy, matplotlib, nor the page's own modules (local). Only for code that parses:
+    a REPL transcript (`>>> …`) or an elided sketch stays text."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        names = set(IMPORT.findall(code))
-    else:
-        names = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names |= {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names.add(node.module.split(".")[0])
+        return []
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
     if re.search(r"\btorch\b", code):
         names.add("torch")
-    known = set(sys.stdlib_module_names) | set(PACKAGES) | {"__future__"}
+    known = set(sys.stdlib_module_names) | set(PACKAGES) | {"__future__"} | set(local)
     return sorted(n for n in names if n not in known)
 
 
