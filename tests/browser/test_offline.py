@@ -91,6 +91,7 @@ def test_a_visited_lecture_runs_offline(browser: Browser, built_site: Path) -> N
         ctx.set_offline(True)
         page.reload()
         links = page.locator(".bespoke-marp-osc a.slidesite-deck-download")
+        links.last.wait_for(state="attached")  # the runtime adds them after the load event
         assert "ノートブック (.ipynb)" in links.all_inner_texts()
         screenshot(page, "offline-deck-toolbar")
 
