@@ -18,6 +18,7 @@ from slidesite.exercise_list import deck_labels
 from slidesite.notebook import (
     Page,
     colab_url,
+    deck_head_tags,
     deck_source,
     install,
     make_notebook,
@@ -245,6 +246,10 @@ def test_buttons_and_colab() -> None:
     assert page.startswith("# 題\n\n<p class=\"notebook-links\">") and "Colab で開く" in page
     textbook = with_links('<div class="deck-actions">\n<a>発表</a>\n</div>', links)
     assert textbook.index("発表") < textbook.index("ノートブック (.ipynb)") < textbook.index("</div>")
+    deck = deck_head_tags("n", True, "https://github.com/o/r")
+    assert deck.count("<link") == 3 and 'href="n.pdf"' in deck and 'href="../../notebooks/n.ipynb"' in deck
+    assert 'title="Colab で開く" data-deck-link="colab"' in deck and "github/o/r/blob/notebooks/n.ipynb" in deck
+    assert deck_head_tags("n", False, None).count("<link") == 1
 
 
 def test_a_starter_that_raises_does_not_stop_a_run_all(tmp_path: Path) -> None:

@@ -149,11 +149,17 @@ def page_source(path: Path, uri: str, page_url: str, title: str, outputs: PageOu
                   urljoin(site_url, page_url), [], labels)
 
 
-def deck_head_tags(name: str, pdf: bool) -> str:
-    """For a deck's <head>: its PDF (when built) and notebook; the runtime links them in the deck's toolbar."""
-    tags = f'<link rel="alternate" type="application/pdf" href="{name}.pdf" title="PDF">' if pdf else ""
-    return tags + (f'<link rel="alternate" type="application/x-ipynb+json" href="../../{NOTEBOOKS_DIR}/{name}.ipynb" '
-                   'title="ノートブック (.ipynb)">')
+def deck_head_tags(name: str, pdf: bool, repo_url: str | None) -> str:
+    """For a deck's <head>: its PDF (when built), notebook and Colab address (when the repository is on
+    GitHub); the runtime puts them in the deck's toolbar (decklinks.js)."""
+    links = [("pdf", "application/pdf", f"{name}.pdf", "PDF")] if pdf else []
+    notebook = f"../../{NOTEBOOKS_DIR}/{name}.ipynb"
+    links.append(("notebook", "application/x-ipynb+json", notebook, "ノートブック (.ipynb)"))
+    colab = colab_url(name, repo_url)
+    if colab:
+        links.append(("colab", "text/html", colab, "Colab で開く"))
+    return "".join(f'<link rel="alternate" type="{kind}" href="{href}" title="{title}" data-deck-link="{what}">'
+                   for what, kind, href, title in links)
 
 
 # ------------------------------------------------------------------ the notebook

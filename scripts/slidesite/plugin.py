@@ -152,7 +152,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
 
         def deck_tags(deck: Deck) -> str:
             modules = [(Path(m).name, m) for m in deck.modules]
-            tags = modules_html(modules) + notebook.deck_head_tags(deck.name, settings.pdf)
+            tags = modules_html(modules) + notebook.deck_head_tags(deck.name, settings.pdf, config.repo_url)
             return tags + livecode_assets.runtime_head_tags(
                 SITE_ASSETS_FROM_DECK, settings.pyodide_url
             )

@@ -1,17 +1,16 @@
-// A deck's downloads in its toolbar (Marp's on-screen controller): the PDF and the Jupyter
-// notebook, from the <link rel="alternate"> tags the build puts in the deck's <head>.
+// A deck's downloads in its toolbar (Marp's on-screen controller): the PDF, the Jupyter notebook and
+// 「Colab で開く」, from the <link rel="alternate" data-deck-link> tags the build puts in the deck's <head>
+// (notebook.py, deck_head_tags).
 import { el } from "./dom.js";
-
-const LABELS = { "application/pdf": "PDF", "application/x-ipynb+json": "ノートブック (.ipynb)" };
 
 export function addDeckLinks() {
   const bar = document.querySelector(".bespoke-marp-osc");
   if (!bar || bar.querySelector(".slidesite-deck-download")) return;
   const before = bar.querySelector('[data-bespoke-marp-osc="fullscreen"]');
-  for (const link of document.querySelectorAll('head link[rel="alternate"]')) {
-    const label = LABELS[link.type];
-    if (!label) continue;
-    const a = el("a", { class: "slidesite-deck-download", href: link.href, download: "", title: link.title || label }, label);
-    bar.insertBefore(a, before);
+  for (const link of document.querySelectorAll('head link[rel="alternate"][data-deck-link]')) {
+    const attrs = { class: "slidesite-deck-download", href: link.href, "data-action": link.dataset.deckLink };
+    if (link.dataset.deckLink === "colab") Object.assign(attrs, { target: "_blank", rel: "noopener" });
+    else attrs.download = "";
+    bar.insertBefore(el("a", attrs, link.title), before);
   }
 }
