@@ -511,7 +511,10 @@ FILES = {files}
 for _name, _url in FILES.items():
     if not os.path.exists(_name):
         print(f"ダウンロード: {_url}")
-        urllib.request.urlretrieve(_url, _name)
+        try:
+            urllib.request.urlretrieve(_url, _name)
+        except (OSError, ValueError) as err:
+            print(f"  取得できませんでした（{err}）。{_name} をノートブックの隣に置いて、もう一度実行してください。")
 
 try:  # サイトと同じ表示にする: 値は repr() で、図は PNG で、日本語はサイトのフォントで
     get_ipython().display_formatter.formatters["text/plain"].pprint = False  # type: ignore[name-defined]
