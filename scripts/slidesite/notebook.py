@@ -452,10 +452,19 @@ def _markdown(lines: list[str], base: str, *, breaks: bool = False) -> str:
         out.append(_absolute_urls(line, base))
     if breaks:
         mask = code_line_mask(out)
-        out = [line + "  " if not mask[i] and line.strip() and i + 1 < len(out) and out[i + 1].strip()
-               and not line.endswith("  ") else line for i, line in enumerate(out)]
+        out = [line + "  " if not mask[i] and _continues(line, out[i + 1] if i + 1 < len(out) else "") else line
+               for i, line in enumerate(out)]
     text = "\n".join(out).strip("\n")
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+# Lines that start a block of their own: no hard break is needed before or after them.
+BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d{1,9}[.)]\s|\||#|>|\$\$|<|```|~~~)|^\s*$")
+
+
+def _continues(line: str, after: str) -> bool:
+    """Whether a line break between line and the next line is one inside a paragraph (Marp shows it)."""
+    return not line.endswith("  ") and not BLOCK_START.match(line.lstrip("-*+ ")) and not BLOCK_START.match(after)
 
 
 def _absolute_urls(line: str, base: str) -> str:
