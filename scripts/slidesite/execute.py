@@ -54,7 +54,7 @@ class Output:
 class CellOutput:
     status: str  # ok | error | interrupted | live-only
     outputs: list[Output] = field(default_factory=list)
-    # An exercise's: the check lines' values on the solution (livecode_check.serialise).
+    # An exercise's: the check lines' values on the solution (slidesite.livecode.check.serialise).
     expected: list[dict[str, Any]] | None = None
 
     @property

@@ -25,7 +25,7 @@ from .config import SlideSiteConfig, moved_settings
 from .dev_server import cache_unchanging_files
 from .memo import BuildMemo, StoredJSON
 from .paths import Project
-from .site_build import Build, BuildFailed, Options, ServeSession
+from .site_build import Build, BuildFailed, Options, ServeSession, SourcePage
 from .speedups import (
     Rendered,
     cache_templates,
@@ -88,6 +88,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         options = Options(
             pdf=settings.pdf, pyodide_url=settings.pyodide_url, pyodide_packages_from=settings.pyodide_packages_from,
             preload_delay_ms=settings.serve_preload_delay_ms if self.session.serving else None,
+            site_url=config.site_url or "/", repo_url=config.repo_url,
         )
         self.build = Build(project, options, self.session, log)
         if settings.speedups:
@@ -99,7 +100,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         build = self.build
         if build is None:
             return files
-        pages = {f.src_uri: Path(f.abs_src_path) for f in files.documentation_pages()
+        pages = {f.src_uri: SourcePage(Path(f.abs_src_path), f.url) for f in files.documentation_pages()
                  if not f.generated_by and f.abs_src_path}
         with _stopping():
             generated = build.prepare(pages)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import livecode_assets, themes
+from . import livecode_assets, notebook, offline, themes
 from .cells import CellOptionError, find_cells
 from .deck import Deck
 from .deckbuild import OUTPUTS_URL, SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, deck_cells, plan_decks, read_decks
@@ -54,6 +54,16 @@ class Options:
     pyodide_url: str | None = None  # None: Pyodide is self-hosted under assets/pyodide/
     pyodide_packages_from: str | None = None
     preload_delay_ms: int | None = None  # serve: start Python only after the author stayed this long
+    site_url: str = "/"  # where the site is published: notebooks fetch their files from there
+    repo_url: str | None = None  # a GitHub repository: notebooks get 「Colab で開く」
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """A hand-written page of the site: its file and its URL from the site root (`guide/livecode/`)."""
+
+    path: Path
+    url: str
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,8 @@ class Build:
     written: list[Path] = field(default_factory=list)  # pages written so far (a banner may come after)
     _slide_bodies: dict[str, list[str]] = field(default_factory=dict)  # textbook page → its slides' HTML
     _nested_cells: dict[str, dict[str, str]] = field(default_factory=dict)  # page → cells in lists, admonitions
+    _notebook_pages: dict[str, notebook.Page] = field(default_factory=dict)  # hand-written pages with cells
+    _notebooks: dict[str, notebook.NotebookLinks] = field(default_factory=dict)  # each page's notebook buttons
 
     # ------------------------------------------------------------------ the one error policy
 
@@ -161,7 +173,7 @@ class Build:
 
     # ------------------------------------------------------------------ steps, in order
 
-    def prepare(self, pages: dict[str, Path]) -> list[GeneratedPage]:
+    def prepare(self, pages: dict[str, SourcePage]) -> list[GeneratedPage]:
         """Run every cell, compile the decks and make their textbook pages and the exercises page.
 
         pages: the site's hand-written Markdown pages by uri.
@@ -171,7 +183,7 @@ class Build:
         try:
             worker = session.marp_for(project)
             decks = read_decks(project)
-            with_cells = _pages_with_cells(pages)
+            with_cells = _pages_with_cells({uri: page.path for uri, page in pages.items()})
             try:
                 ran = execute([deck_cells(d) for d in decks] + list(with_cells.values()), project.cache,
                               session.cells_for(project), self.log.info)
@@ -205,6 +217,9 @@ class Build:
         for uri, cells in with_cells.items():
             text = cells.source.read_text(encoding="utf-8")
             self.exercises += exercises_of(cells.cells, uri, _title_of(text, uri), page_labels(text, cells.cells))
+            self._notebook_pages[uri] = notebook.Page(cells.source, pages[uri].url, _title_of(text, uri))
+        self._notebooks = notebook.page_links([b.deck for b in self.decks], self._notebook_pages,
+                                              self.options.repo_url)
         if self.exercises:
             generated.append(GeneratedPage(EXERCISES_PAGE, exercise_page_markdown(self.exercises)))
         return generated
@@ -221,13 +236,15 @@ class Build:
     def deck_tags(self, deck: Deck) -> str:
         """What a deck's <head> gets: its modules and the live-cell runtime."""
         modules = [(Path(m).name, m) for m in deck.modules]
-        return modules_html(modules) + livecode_assets.runtime_head_tags(SITE_ASSETS_FROM_DECK,
-                                                                         self.options.pyodide_url)
+        return (modules_html(modules) + notebook.deck_head_tags(deck.name, self.options.pdf, self.options.repo_url)
+                + livecode_assets.runtime_head_tags(SITE_ASSETS_FROM_DECK, self.options.pyodide_url))
 
     def page_markdown(self, uri: str, markdown: str, page_url: str) -> str:
         """A page's Markdown before the generator renders it: the lecture table, live cells (with their
         build-time outputs), an exercises progress line."""
         markdown = markdown.replace(LECTURE_LIST_MARKER, lecture_table(self.decks, uri))
+        if uri in self._notebooks:
+            markdown = notebook.with_links(markdown, self._notebooks[uri])
         nested = self._nested_cells[uri] = {}
         found = self.outputs.get(uri)
         frozen = None
@@ -281,6 +298,8 @@ class Build:
                 mirror(built.folder, site / "slides" / built.deck.name)
             install_site_assets(site, project.node_modules)
             self._install_figures(site / OUTPUTS_URL)
+            notebook.install(site, [b.deck for b in self.decks], self._notebook_pages, self.outputs,
+                             self.options.site_url, OutputStore(project.cache).figures)
             themes.install_fonts(site, project.node_modules)
             livecode_assets.install_runtime(
                 site, cache=project.runtime_cache, pyodide_url=self.options.pyodide_url,
@@ -288,6 +307,7 @@ class Build:
             )
         except (BuildError, SetupError, livecode_assets.RuntimeAssetError, FileNotFoundError) as err:
             raise BuildFailed(str(err)) from None
+        offline.install(site)  # last: its version is a hash of everything above
         broken = check_site(site, self.written)
         if broken:
             self.report("\n".join(map(str, broken)))

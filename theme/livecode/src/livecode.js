@@ -12,6 +12,8 @@
 import { config } from "./config.js";
 import { allCells } from "./cell.js";
 import { loadInk } from "./marp.js";
+import { addDeckLinks } from "./decklinks.js";
+import { registerOffline } from "./offline.js";
 import { startPages } from "./page.js";
 import { runtime } from "./runtime.js";
 
@@ -22,3 +24,5 @@ window.__livecode = { runtime, config, workerStarts: 0, get cells() {
 
 startPages();
 loadInk();
+registerOffline(runtime);
+addDeckLinks();
