@@ -28,6 +28,7 @@ _NOT_PROSE = [
     re.compile(r"\\\[.*?\\\]|\\\(.*?\\\)", re.S),
     re.compile(r"`[^`\n]+`"),
     re.compile(r'<div class="cite"[^>]*>.*?</div>', re.S),
+    re.compile(r"<!--|-->"),  # a comment's markers, before the tags: its words are a speaker note
     re.compile(r"<[^>\n]*>"),
     re.compile(r"\]\([^)\s]*\)"),  # a link's target
 ]
@@ -110,5 +111,9 @@ def test_the_finder_sees_through_line_breaks_and_marks() -> None:
     assert [line for line, _ in shared_runs(copied, source)] == [3]
     own = "勾配降下法では、値が下がる方向へ小刻みに動き、いちばん低い点を探していきます。歩幅が大きすぎると発散します。"
     assert shared_runs(own, source) == []
+    # a speaker note on one line is prose too; a tag in the middle of a sentence hides nothing
+    assert shared_runs("<!-- " + source + " -->", source) != []
+    marked = source.replace("少しずつ", '<span class="red">少しずつ</span>')
+    assert shared_runs(marked, source) != []
     # formulas and code are facts, not prose
     assert shared_runs("```python\n" + source + "\n```\n$" + source + "$", source) == []
