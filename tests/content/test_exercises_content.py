@@ -42,6 +42,7 @@ EXERCISES: dict[str, list[tuple[str, int]]] = {
     ],
     "slides/05-nn-training.md": [("fit_all", 2)],
     "slides/06-nn-implementation.md": [("predict", 2)],
+    "slides/07-competitions.md": [("my_features", 2)],
     "slides/parameter-optimization.md": [("MySGD", 2), ("Momentum", 2)],
 }
 DECKS = sorted(EXERCISES)
@@ -80,6 +81,7 @@ ANSWERS: dict[tuple[str, str], list[Any]] = {
         -math.log(_sigmoid(2.0) + 1) / 5,
         HARD_MIN,
     ],
+    ("slides/07-competitions.md", "my_features"): [True, True],
     ("slides/parameter-optimization.md", "MySGD"): [
         [[-7.0, 2.0], [-7.0 + 0.95 * 0.7, 2.0 - 0.95 * 4.0]],
         [3.0 * 0.97**5, -1.0 * 0.4**5],  # x ← (1 - η/10) x, y ← (1 - 2η) y
@@ -148,6 +150,13 @@ OTHER_RIGHT: dict[tuple[str, str], list[str]] = {
         "def predict(params, X):\n    return forward(params, X)[-1][:, 0] > 0.5",  # booleans
         "def predict(params, X):\n    p = forward(params, X)[-1].ravel()\n    return np.where(p >= 0.5, 1.0, 0.0)",
     ],
+    ("slides/07-competitions.md", "my_features"): [
+        # species and sex alone (no bill columns); a full one-hot with lstsq's minimum-norm answer
+        "def my_features(idx):\n    sp = species[idx]\n    return np.column_stack([ones(idx), num[idx, 2],\n"
+        "        sp == 'Chinstrap', sp == 'Gentoo', sex[idx] == 'male'])",
+        "def my_features(idx):\n    return np.column_stack([ones(idx), num[idx, :3],\n"
+        "        *(species[idx] == s for s in np.unique(species)), sex[idx] == 'female'])",
+    ],
     ("slides/parameter-optimization.md", "MySGD"): [
         "class MySGD:\n    def __init__(self, lr=0.1):\n        self.lr = lr\n"
         "    def update(self, params, grads):\n        for k, g in grads.items():\n"
@@ -188,6 +197,10 @@ WRONG: dict[tuple[str, str], list[str]] = {
     ("slides/06-nn-implementation.md", "predict"): [
         "def predict(params, X):\n    return (forward(params, X)[-1] > 0.5).astype(int)",  # shape (n, 1)
         "def predict(params, X):\n    return (forward(params, X)[-1][:, 0] < 0.5).astype(int)",
+    ],
+    ("slides/07-competitions.md", "my_features"): [
+        "def my_features(idx):\n    return np.column_stack([ones(idx), num[idx, 2], num[idx, 0]])",  # barely better
+        "def my_features(idx):\n    return np.vstack([ones(idx)[:, 0], num[idx, 2], sex[idx] == 'male'])",  # 1 column = 1 penguin
     ],
     ("slides/parameter-optimization.md", "MySGD"): [
         "class MySGD:\n    def __init__(self, lr=0.1):\n        self.lr = lr\n"
