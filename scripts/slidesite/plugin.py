@@ -25,7 +25,8 @@ from .config import SlideSiteConfig, moved_settings
 from .dev_server import cache_unchanging_files
 from .memo import BuildMemo, StoredJSON
 from .paths import Project
-from .site_build import Build, BuildFailed, Options, ServeSession, SourcePage
+from .serve_session import ServeSession
+from .site_build import Build, BuildFailed, Options, SourcePage
 from .speedups import (
     Rendered,
     cache_templates,

@@ -1,5 +1,5 @@
-"""One build of the site, step by step (`Build`), and what lives across the rebuilds of a `serve`
-(`ServeSession`).
+"""One build of the site, step by step (`Build`); what lives across the rebuilds of a `serve` is a
+`ServeSession` (serve_session.py).
 
 Nothing here imports MkDocs: the plugin (plugin.py) calls these steps from MkDocs' events, and another
 site generator's adapter, or a pre-build step, can call the same ones. A page is named by its `uri`,
@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from .cells import CellOptionError, find_cells
 from .deck import Deck
 from .deckbuild import OUTPUTS_URL, SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, deck_cells, plan_decks, read_decks
 from .errors import BuildError, SetupError
-from .execute import CellProcesses, OutputStore, PageCells, PageOutputs, execute
+from .execute import OutputStore, PageCells, PageOutputs, execute
 from .exercise_list import (
     EXERCISES_PAGE,
     Exercise,
@@ -34,10 +33,9 @@ from .exercise_list import (
 from .files import mirror, place
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
 from .links import check_site, relative_url
-from .livecode_assets import figure_font_path
 from .livecode_fence import Frozen, modules_html, put_nested_cells, transform_cells
-from .marp import MarpWorker
 from .paths import Project
+from .serve_session import ServeSession
 from .static_assets import install_site_assets
 from .textbook import put_slide_bodies
 
@@ -77,69 +75,6 @@ class GeneratedPage:
 def deck_page_uri(deck: Deck) -> str:
     """The textbook page of a deck."""
     return f"lectures/{deck.name}.md"
-
-
-class ServeSession:
-    """What lives across the rebuilds of one `serve` (and for the one build of `build`): the marp-cli
-    worker, the cell processes, the marp compile running beside page rendering, the last good build."""
-
-    def __init__(self, serving: bool) -> None:
-        self.serving = serving
-        self.marp_worker: MarpWorker | None = None  # one marp-cli process for every rebuild
-        self.cell_processes: CellProcesses | None = None  # cells run here; kept warm in serve
-        self.compiler: ThreadPoolExecutor | None = None  # marp-cli at work while pages render
-        self.compiling: Future[list[BuiltDeck]] | None = None
-        self.last_good: list[BuiltDeck] | None = None  # a bad edit keeps the last good decks online
-        self.last_outputs: dict[str, PageOutputs] = {}  # … and the last good cell outputs
-
-    def marp_for(self, project: Project) -> MarpWorker | None:
-        """The long-lived marp-cli in serve (started again if it died or the project changed)."""
-        if not self.serving:
-            return None
-        if self.marp_worker is None or not self.marp_worker.alive() or self.marp_worker.project != project:
-            self.marp_worker = MarpWorker(project)
-        return self.marp_worker
-
-    def cells_for(self, project: Project) -> CellProcesses:
-        if self.cell_processes is None:
-            self.cell_processes = CellProcesses(figure_font_path(project.runtime_cache))
-        return self.cell_processes
-
-    def cells_done(self) -> None:
-        """After a build's cells ran: a build closes its processes, serve keeps one warm for the next edit."""
-        if not self.serving and self.cell_processes is not None:
-            self.cell_processes.close()
-            self.cell_processes = None
-
-    def compile_in_background(self, job: Any, *args: Any, **kwargs: Any) -> None:
-        if self.compiler is None:
-            self.compiler = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slidesite-marp")
-        self.compiling = self.compiler.submit(job, *args, **kwargs)
-
-    def wait_for_compile(self) -> list[BuiltDeck] | None:
-        """The decks of a compile started by compile_in_background (raises its error), or None."""
-        future, self.compiling = self.compiling, None
-        if future is None:
-            return None
-        self.last_good = future.result()
-        return self.last_good
-
-    def drop_stale_compile(self) -> None:
-        """A rebuild that failed half-way left a compile running: wait for it and forget its outcome."""
-        if self.compiling is not None:
-            wait([self.compiling])
-            self.compiling = None
-
-    def close(self) -> None:
-        if self.marp_worker is not None:
-            self.marp_worker.stop()
-            self.marp_worker = None
-        if self.compiler is not None:
-            self.compiler.shutdown(wait=True)
-            self.compiler = None
-        if self.cell_processes is not None:
-            self.cell_processes.close()
-            self.cell_processes = None
 
 
 @dataclass
