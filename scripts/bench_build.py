@@ -18,9 +18,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from slidesite import themes
-from slidesite.deckbuild import _stage_sources, load_decks
-from slidesite.marp import run_marp
+from slidesite.marp.compile import _stage_sources, load_decks
+from slidesite.marp.worker import run_marp, themes
 from slidesite.paths import Project
 
 ROOT = Path(__file__).resolve().parents[1]

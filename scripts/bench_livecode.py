@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from slidesite.chromium import CHROMIUM_ARGS
-from slidesite.livecode_assets import install_runtime, runtime_head_tags
+from slidesite.livecode.assets import install_runtime, runtime_head_tags
 from slidesite.paths import Project
 
 FIGURE = """import numpy as np

@@ -156,7 +156,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def runtime_assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site directory holding only assets/ from install_runtime (hard links into the cache)."""
-    from slidesite.livecode_assets import install_runtime
+    from slidesite.livecode.assets import install_runtime
 
     site = tmp_path_factory.mktemp("livecode-site")
     install_runtime(site, cache=REPO_PROJECT.runtime_cache, node_modules=REPO_PROJECT.node_modules)
@@ -178,7 +178,7 @@ def write_page(
     head_extra: str = "",
 ) -> str:
     """Write site/rel/index.html with the given cells; returns the URL path."""
-    from slidesite.livecode_assets import runtime_head_tags
+    from slidesite.livecode.assets import runtime_head_tags
 
     folder = site / rel
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,8 +5,8 @@ import re
 from pathlib import Path
 
 from project import deck, make_project, run_build
-from slidesite.output_html import LIVE_ONLY_NOTE
-from slidesite.run_cells import run_cells
+from slidesite.livecode.output_html import LIVE_ONLY_NOTE
+from slidesite.run.run_cells import run_cells
 
 CELLS = """\
 <!-- _header: 出力 -->

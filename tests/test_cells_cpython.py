@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from slidesite.cells import find_cells
-from slidesite.run_cells import run_file
+from slidesite.run.run_cells import run_file
+from slidesite.source.cells import find_cells
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = sorted(

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from slidesite.deck import read_deck
 from slidesite.errors import BuildError
+from slidesite.source.deck import read_deck
 
 
 def write(tmp_path: Path, text: str, name: str = "d.md") -> Path:
@@ -117,7 +117,7 @@ def test_marp_directives_and_our_keys_are_known_front_matter(tmp_path):
 
 
 def test_a_cell_inside_a_list_item_is_a_cell_with_its_code_dedented(tmp_path):
-    from slidesite.cells import find_cells
+    from slidesite.source.cells import find_cells
 
     text = "---\nmarp: true\n---\n\n- 手順\n\n  ```python run\n  for i in range(2):\n      print(i)\n  ```\n\n---\n\nB\n"
     deck = read_deck(write(tmp_path, text))
@@ -133,7 +133,7 @@ def test_a_cell_fence_that_would_stay_plain_code_stops_the_build(tmp_path, monke
 
 
 def test_deck_names_come_from_paths(tmp_path):
-    from slidesite.deck import deck_names
+    from slidesite.source.deck import deck_names
 
     rels = ["01-a.md", "ch01/lecture.md", "ch02/lecture.md", "part/ch03/index.md", "extra/a.md", "extra/b.md"]
     paths = [tmp_path / rel for rel in rels]
@@ -142,7 +142,7 @@ def test_deck_names_come_from_paths(tmp_path):
 
 
 def test_plain_text_strips_markdown_from_titles():
-    from slidesite.deck import plain_text
+    from slidesite.source.deck import plain_text
 
     assert plain_text("**機械学習講習会**") == "機械学習講習会"
     assert plain_text("[1] 「学習」") == "[1] 「学習」"
@@ -150,7 +150,7 @@ def test_plain_text_strips_markdown_from_titles():
 
 
 def test_repeated_first_headings_are_told_apart_by_the_next_heading(tmp_path):
-    from slidesite.deckbuild import load_decks
+    from slidesite.marp.compile import load_decks
 
     for name, h2 in (("ch01", "[1] 「学習」"), ("ch02", "[2] 「勾配」"), ("ch03", None)):
         (tmp_path / name).mkdir()

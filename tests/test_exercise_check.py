@@ -69,7 +69,7 @@ def test_complex_numbers(value: object) -> None:
 
 
 def test_exercise_fences_are_grouped_and_bad_ones_named() -> None:
-    from slidesite.cells import CellOptionError, find_cells
+    from slidesite.source.cells import CellOptionError, find_cells
 
     text = ("```python run\nx = 1\n```\n\n```python exercise\ndef f(x):\n    return 0\n```\n\n"
             "```python solution\ndef f(x):\n    return 2 * x\n```\n\n```python hint\n2 倍\n```\n\n"

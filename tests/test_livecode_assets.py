@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from slidesite import livecode_assets as la
+from slidesite.livecode import assets as la
 from slidesite.paths import Project
 
 RUNTIME_CACHE = Project.at(Path(__file__).resolve().parents[1]).runtime_cache

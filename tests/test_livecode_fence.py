@@ -1,7 +1,7 @@
 """Live-cell fences become one line of HTML each, in decks, pages, lists and admonitions."""
 
 import markdown as python_markdown
-from slidesite.livecode_fence import transform_cells
+from slidesite.livecode.cell_html import transform_cells
 
 
 def test_live_cells_become_escaped_pre_blocks():
@@ -12,7 +12,7 @@ def test_live_cells_become_escaped_pre_blocks():
 
 
 def test_nested_cells_become_placeholders_for_pages_and_indented_html_for_decks():
-    from slidesite.livecode_fence import put_nested_cells
+    from slidesite.livecode.cell_html import put_nested_cells
 
     text = '- 手順\n\n    ```python run\n    x = "<a>"\n\n    print(x)\n    ```\n\n!!! note\n\n    ```python run autorun\n    1\n    ```\n'
     nested: dict[str, str] = {}

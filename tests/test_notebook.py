@@ -10,12 +10,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from slidesite.cells import find_cells
-from slidesite.deck import read_deck
 from slidesite.errors import BuildError
-from slidesite.execute import CellOutput, Output, PageOutputs
-from slidesite.exercise_list import deck_labels
-from slidesite.notebook import (
+from slidesite.paths import RUNNER_DIR
+from slidesite.run.execute import CellOutput, Output, PageOutputs
+from slidesite.site.exercises import deck_labels
+from slidesite.site.notebook import (
     Page,
     colab_url,
     deck_head_tags,
@@ -26,7 +25,8 @@ from slidesite.notebook import (
     page_source,
     with_links,
 )
-from slidesite.paths import RUNNER_DIR
+from slidesite.source.cells import find_cells
+from slidesite.source.deck import read_deck
 
 SITE = "https://example.org/course/"
 FENCE = "```"

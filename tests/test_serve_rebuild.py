@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from project import deck, make_project
-from slidesite.dev_server import MAX_AGE_SECONDS, cache_unchanging_files
-from slidesite.memo import BuildMemo
+from slidesite.serve.dev_server import MAX_AGE_SECONDS, cache_unchanging_files
+from slidesite.serve.memo import BuildMemo
 
 # Rebuilds as `mkdocs serve` runs them, in a process of their own: the config is loaded again for every
 # rebuild, the plugin instance stays (MkDocs keeps a plugin that has on_startup). Build to site1, apply
@@ -19,9 +19,10 @@ import json, logging, sys
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from slidesite import site_build, speedups
+from slidesite.site import pipeline
+from slidesite.serve import speedups
 from slidesite.errors import BuildError
-from slidesite.memo import BuildMemo
+from slidesite.serve.memo import BuildMemo
 
 root, edits, fail_marp, plain = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3] == "1", sys.argv[4] == "1"
 url = "http://127.0.0.1:8000/"
@@ -43,7 +44,7 @@ for rel, text in edits.items():
 if fail_marp:
     def failing(*args, **kwargs):
         raise BuildError(root / "slides", "marp-cli failed: simulated")
-    site_build.compile_decks = failing
+    pipeline.compile_decks = failing
 rebuild("site2")
 slidesite.rendered_pages, slidesite.search_entries = BuildMemo(), BuildMemo()
 rebuild("site3")

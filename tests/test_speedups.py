@@ -10,8 +10,8 @@ from pathlib import Path
 import jinja2
 import pytest
 from mkdocs.livereload import LiveReloadServer
-from slidesite import speedups
-from slidesite.speedups import POLL_SECONDS, cache_templates, nav_titles, poll_often
+from slidesite.serve import speedups
+from slidesite.serve.speedups import POLL_SECONDS, cache_templates, nav_titles, poll_often
 
 
 @pytest.fixture()
@@ -84,7 +84,7 @@ def search_entries(tmp_path: Path, content: str, *, lean: bool) -> list[dict[str
     from mkdocs.structure.files import File
     from mkdocs.structure.pages import Page
     from mkdocs.structure.toc import get_toc
-    from slidesite.memo import StoredJSON
+    from slidesite.serve.memo import StoredJSON
 
     search = SearchPlugin()
     search.load_config({})
@@ -120,7 +120,7 @@ def test_the_lean_search_index_writes_the_entries_material_writes(tmp_path: Path
 def test_an_untested_material_keeps_its_own_search_index(tmp_path: Path, untested_versions: None) -> None:
     from material.plugins.search.plugin import SearchIndex, SearchPlugin
     from mkdocs.config.defaults import MkDocsConfig
-    from slidesite.memo import StoredJSON
+    from slidesite.serve.memo import StoredJSON
 
     search = SearchPlugin()
     search.load_config({})
@@ -132,7 +132,7 @@ def test_an_untested_material_keeps_its_own_search_index(tmp_path: Path, unteste
 
 
 def test_a_stored_value_not_asked_for_by_a_completed_build_is_pruned(tmp_path: Path) -> None:
-    from slidesite.memo import StoredJSON
+    from slidesite.serve.memo import StoredJSON
 
     first = StoredJSON(tmp_path)
     first.put("a", [1])

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from slidesite.slidehtml import balance_fragment, parse_slides, serialise
+from slidesite.textbook.slide_html import balance_fragment, parse_slides, serialise
 from torture_decks import SLIDE, built_torture_site
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -213,7 +213,7 @@ def test_the_nav_groups_a_folder_of_decks(torture):
 
 
 def test_slide_bodies_go_into_their_slots_verbatim() -> None:
-    from slidesite.textbook import put_slide_bodies
+    from slidesite.textbook.page import put_slide_bodies
 
     bodies = [r"<p>\1 \g<0> $x$</p>", "<ul><li>二</li></ul>"]
     converted = '<h2>a</h2>\n<div class="slide-body" data-slide-body="1"></div>\n' \

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from slidesite import themes
+from slidesite.marp import themes
 
 ROOT = Path(__file__).resolve().parents[1]
 

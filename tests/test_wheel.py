@@ -117,7 +117,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
     assert "slidesite/theme/honwaka.css" in names and "slidesite/livecode/runner.py" in names
-    assert "slidesite/theme/livecode/src/worker.js" in names and "slidesite/marp.config.mjs" in names
+    assert "slidesite/theme/livecode/src/worker.js" in names and "slidesite/marp/marp.config.mjs" in names
     _run([sys.executable, "-m", "venv", str(work / "venv")], work)
     python = work / "venv" / "bin" / "python"
     _run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",

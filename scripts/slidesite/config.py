@@ -38,7 +38,7 @@ class SlideSiteConfig(base.Config):
 
     # Live cells.
     pyodide = PyodideSource(default="self-hosted")
-    # A folder or URL holding the Pyodide package files (default: the PyPI download, see livecode_assets).
+    # A folder or URL holding the Pyodide package files (default: the PyPI download, see livecode/assets.py).
     pyodide_packages_from = c.Optional(c.Type(str))
     # `serve` reloads the page on every save, and starting Python (seconds of CPU) after each reload took
     # the cores the next rebuild needed: preload only once the author has stayed on the page this long.

@@ -16,8 +16,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-MARP_CONFIG = PACKAGE_DIR / "marp.config.mjs"
-MARP_WORKER = PACKAGE_DIR / "marp_worker.cjs"
+MARP_CONFIG = PACKAGE_DIR / "marp" / "marp.config.mjs"
+MARP_WORKER = PACKAGE_DIR / "marp" / "marp_worker.cjs"
 THEME_DIR = PACKAGE_DIR / "theme"
 SITE_CSS_DIR = THEME_DIR / "site"
 LIVECODE_DIR = THEME_DIR / "livecode"

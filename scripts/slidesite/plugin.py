@@ -1,7 +1,7 @@
 """The MkDocs plugin (`plugins: - slidesite`): decks, textbook pages and live cells in one site.
 
 The one adapter to MkDocs: each event hands MkDocs' objects, as plain paths and text, to a `Build`
-(site_build.py), which does the work; what lives across the rebuilds of a `serve` is a `ServeSession`.
+(site/pipeline.py), which does the work; what lives across the rebuilds of a `serve` is a `ServeSession`.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .config import SlideSiteConfig, moved_settings
-from .dev_server import cache_unchanging_files
-from .memo import BuildMemo, StoredJSON
 from .paths import Project
-from .serve_session import ServeSession
-from .site_build import Build, BuildFailed, Options, SourcePage
-from .speedups import (
+from .serve.dev_server import cache_unchanging_files
+from .serve.memo import BuildMemo, StoredJSON
+from .serve.session import ServeSession
+from .serve.speedups import (
     Rendered,
     cache_templates,
     list_theme_files_once,
@@ -35,6 +34,7 @@ from .speedups import (
     use_cached_pages,
     use_lean_search,
 )
+from .site.pipeline import Build, BuildFailed, Options, SourcePage
 
 log = logging.getLogger("mkdocs.slidesite")
 

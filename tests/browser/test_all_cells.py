@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import offline_context
 from playwright.sync_api import Browser, BrowserContext
-from slidesite.cells import find_cells
-from slidesite.deck import module_list, split_front_matter
-from slidesite.deckbuild import discover
+from slidesite.marp.compile import discover
+from slidesite.source.cells import find_cells
+from slidesite.source.deck import module_list, split_front_matter
 
 from .cells import frozen_texts, run_all_cells, wait_for_cells
 

@@ -314,7 +314,7 @@ def test_page_modules_and_autorun(site: tuple[Path, StaticServer], page: Page) -
 
 
 def test_load_failure_shows_retry(site: tuple[Path, StaticServer], page: Page) -> None:
-    from slidesite.livecode_assets import runtime_head_tags
+    from slidesite.livecode.assets import runtime_head_tags
 
     root, server = site
     path = write_page(root, "t-fail", ["print(1)"], head_extra="")

@@ -48,7 +48,7 @@ print(x)</pre>
 @pytest.fixture(scope="module")
 def deck_site(runtime_assets: Path) -> Path:
     """site/slides/deck/index.html compiled by marp-cli with the runtime's head tags."""
-    from slidesite.livecode_assets import runtime_head_tags
+    from slidesite.livecode.assets import runtime_head_tags
 
     if not MARP.exists():
         pytest.fail("marp-cli not installed: run npm ci")
@@ -175,7 +175,7 @@ ISOLATION = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder
 @pytest.fixture()
 def mkdocs_site(runtime_assets: Path, serve: Callable[..., StaticServer], tmp_path: Path) -> StaticServer:
     """A two-page MkDocs Material site with instant navigation and live cells, served."""
-    from slidesite.livecode_assets import install_runtime, runtime_head_tags
+    from slidesite.livecode.assets import install_runtime, runtime_head_tags
 
     project = tmp_path / "proj"
     (project / "docs").mkdir(parents=True)

@@ -22,7 +22,7 @@ import pytest
 from conftest import static_server
 from nbclient import NotebookClient
 from nbformat import NotebookNode
-from slidesite.notebook import TAG_CHECK, TAG_ELSEWHERE, TAG_LIVE_ONLY
+from slidesite.site.notebook import TAG_CHECK, TAG_ELSEWHERE, TAG_LIVE_ONLY
 
 from .conftest import TEST_PORT
 

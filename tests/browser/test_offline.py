@@ -16,7 +16,7 @@ from pathlib import Path
 
 from conftest import offline_context, static_server
 from playwright.sync_api import Browser, Page
-from slidesite import offline
+from slidesite.site import offline
 
 from .conftest import TEST_PORT
 from .helpers import screenshot

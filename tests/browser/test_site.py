@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from slidesite.deck import read_deck
-from slidesite.deckbuild import discover
+from slidesite.marp.compile import discover
+from slidesite.source.deck import read_deck
 
 from .helpers import REPO, screenshot
 

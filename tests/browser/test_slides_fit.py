@@ -2,8 +2,8 @@
 
 import pytest
 from playwright.sync_api import Page
-from slidesite.deck import read_deck
-from slidesite.deckbuild import discover
+from slidesite.marp.compile import discover
+from slidesite.source.deck import read_deck
 
 from .helpers import REPO
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import OfflineGuard, StaticServer, offline_context, static_server
 from playwright.sync_api import Browser, BrowserContext, Page
-from slidesite import themes
+from slidesite.marp import themes
 
 from .helpers import REPO, font_loaded, open_pages, slide_is_drawn, style
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from slidesite.run_cells import run_cells
+from slidesite.run.run_cells import run_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from slidesite.cells import find_cells
-from slidesite.run_cells import run_cells
+from slidesite.run.run_cells import run_cells
+from slidesite.source.cells import find_cells
 
 REPO = Path(__file__).resolve().parents[2]
 DECK = REPO / "slides" / "03-autodiff.md"

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from slidesite.run_cells import run_file
+from slidesite.run.run_cells import run_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

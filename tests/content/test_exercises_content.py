@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from slidesite.cells import Cell, find_cells
 from slidesite.livecode import check as livecode_check
 from slidesite.livecode import runner
-from slidesite.livecode_fence import defined_names
-from slidesite.run_cells import CellRun, page_session, run_cells
+from slidesite.livecode.cell_html import defined_names
+from slidesite.run.run_cells import CellRun, page_session, run_cells
+from slidesite.source.cells import Cell, find_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 

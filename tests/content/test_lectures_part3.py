@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from slidesite.cells import Cell, find_cells
-from slidesite.run_cells import page_session
+from slidesite.run.run_cells import page_session
+from slidesite.source.cells import Cell, find_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from slidesite.run_cells import page_session
+from slidesite.run.run_cells import page_session
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ import html
 import struct
 from pathlib import Path
 
-from .execute import CellOutput
+from ..run.execute import CellOutput
 
 FROZEN_NOTE = "ビルド時に計算した出力"
 LIVE_ONLY_NOTE = "このセルはビルド時には実行していません。ブラウザで実行すると結果が表示されます。"

@@ -8,8 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .errors import BuildError, SetupError
-from .paths import MARP_CONFIG, MARP_WORKER, Project
+from ..errors import BuildError, SetupError
+from ..paths import MARP_CONFIG, MARP_WORKER, Project
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import BuildError
 from .cells import Cell, CellOptionError, cells_of, check_cell_fences, find_cells, iter_fences
 from .directives import parse_directives
-from .errors import BuildError
 from .front_matter import check_front_matter
 
 RULER = re.compile(r"^ {0,3}(-{3,}|\*{3,}|_{3,})\s*$")

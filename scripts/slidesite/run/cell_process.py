@@ -1,6 +1,6 @@
 """The build's Python process for one page's cells: the browser's runner, in CPython.
 
-`python -m slidesite.cell_worker FD FONT`: imports numpy, matplotlib and the runner first, sends `Ready`
+`python -m slidesite.run.cell_process FD FONT`: imports numpy, matplotlib and the runner first, sends `Ready`
 on the socket FD, then waits for one `PageJob`, so `slidesite.execute` can keep a process warm
 before a page needs it. It runs the cells in order in one `Session` of the runner, exactly as the
 browser's worker does, and sends `Started` and `Finished` per cell, then `PageEnd`; the parent
@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .cell_messages import Finished, PageEnd, PageJob, Ready, Started
+from .messages import Finished, PageEnd, PageJob, Ready, Started
 
 # Cap the palette of build-time figures: plots have few colours, and 256 keeps edges smooth.
 FIGURE_COLOURS = 256
@@ -28,7 +28,7 @@ FIGURE_COLOURS = 256
 
 def preload(font: str) -> None:
     """The imports every page shares, before the page is known."""
-    from .livecode import runner
+    from ..livecode import runner
 
     runner.setup(font_path=font)
     import matplotlib.pyplot  # noqa: F401 - the import is the point
@@ -37,7 +37,7 @@ def preload(font: str) -> None:
 
 def run_page(conn: Connection, job: PageJob) -> None:
     """Run job's cells in one Session, sending Started and Finished per cell, then PageEnd."""
-    from .livecode import runner
+    from ..livecode import runner
 
     workdir = tempfile.mkdtemp(prefix="slidesite-cells-")
     try:

@@ -13,19 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from ..errors import BuildError
+from ..files import mirror, place, sha256_of
+from ..livecode.cell_html import Frozen, modules_html, transform_cells
+from ..paths import Project, package_version
+from ..run.execute import OutputStore, PageCells, PageOutputs
+from ..site.exercises import deck_labels
+from ..source.deck import Deck, deck_names, read_deck
+from ..source.front_matter import key_line
+from ..textbook.page import FORMAT as TEXTBOOK_FORMAT
+from ..textbook.page import PageLinks, TextbookPage, convert, load_slides, save_slides, slides_for_page
 from . import themes
-from .deck import Deck, deck_names, read_deck
 from .emoji import install_twemoji
-from .errors import BuildError
-from .execute import OutputStore, PageCells, PageOutputs
-from .exercise_list import deck_labels
-from .files import mirror, place, sha256_of
-from .front_matter import key_line
-from .livecode_fence import Frozen, modules_html, transform_cells
-from .marp import MarpWorker, run_marp
-from .paths import Project, package_version
-from .textbook import FORMAT as TEXTBOOK_FORMAT
-from .textbook import PageLinks, TextbookPage, convert, load_slides, save_slides, slides_for_page
+from .worker import MarpWorker, run_marp
 
 # Bump when the compiled output changes for the same inputs.
 BUILD_FORMAT = "4"

@@ -1,6 +1,6 @@
 """Run the live cells of Markdown files in CPython, as the build does, and report failures.
 
-A quick check for authors (`python -m slidesite.run_cells slides/01-learning.md`, `-v` prints
+A quick check for authors (`python -m slidesite.run slides/01-learning.md`, `-v` prints
 every output). It uses the build's executor (`slidesite.execute`): the browser's runner in a
 process of its own, so the output is what the page shows before anyone presses Run.
 """
@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cells import Cell, find_cells
-from .deck import module_list, split_front_matter
-from .errors import BuildError
+from ..errors import BuildError
+from ..livecode import runner
+from ..livecode.assets import figure_font_path
+from ..paths import Project
+from ..source.cells import Cell, find_cells
+from ..source.deck import module_list, split_front_matter
 from .execute import CellOutput, CellProcesses, PageCells, run_page
-from .livecode import runner
-from .livecode_assets import figure_font_path
-from .paths import Project
 
 
 @dataclass

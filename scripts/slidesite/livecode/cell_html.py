@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cells import Cell, cells_of, check_cell_fences, iter_fences
-from .execute import CellOutput, PageOutputs
-from .exercise_list import default_label
+from ..run.execute import CellOutput, PageOutputs
+from ..site.exercises import default_label
+from ..source.cells import Cell, cells_of, check_cell_fences, iter_fences
 from .output_html import frozen_html, one_line
 
 
@@ -119,7 +119,7 @@ def transform_cells(
     there, so for pages pass `nested`: the cell becomes a placeholder word, and nested maps each
     placeholder to its HTML for `put_nested_cells` to put into the rendered page.
     page: names the page's exercises in the reader's progress (`<page>/<n>`; a deck and its
-    textbook page share it). labels: what each exercise is called, by cell index (exercise_list.py);
+    textbook page share it). labels: what each exercise is called, by cell index (site/exercises.py);
     without one, 演習 N.
     """
     outputs = frozen.outputs.copy() if frozen else None

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import place
+from ..paths import THEME_DIR
 from .emoji import install_twemoji
-from .files import place
-from .paths import THEME_DIR
 
 # How build-time cell outputs look before the runtime takes over (or without it: PDF, no JS).
 CELL_OUTPUT_CSS: Path = THEME_DIR / "site" / "cell-output.css"

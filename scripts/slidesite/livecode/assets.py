@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .paths import LIVECODE_DIR, RUNNER_DIR
+from ..paths import LIVECODE_DIR, RUNNER_DIR
 
 PYODIDE_VERSION = "0.27.7"
 CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
@@ -437,7 +437,7 @@ def runtime_head_tags(
 
 
 def main(argv: list[str]) -> int:
-    """`python -m slidesite.livecode_assets SITE_DIR [--cache DIR] [--pyodide-packages-from DIR|URL]`."""
+    """`python -m slidesite.livecode.assets SITE_DIR [--cache DIR] [--pyodide-packages-from DIR|URL]`."""
     import argparse
     import time
 

@@ -12,8 +12,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from .files import place
-from .paths import PACKAGE_DIR
+from ..files import place
+from ..paths import PACKAGE_DIR
 
 # Which emoji have a picture (for section headings): the checkout's copy of the pinned package.
 TWEMOJI_DIR = PACKAGE_DIR.parent.parent / "node_modules" / "@twemoji" / "svg"

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from ..errors import BuildError
 from .directives import GLOBAL_DIRECTIVES, LOCAL_DIRECTIVES
-from .errors import BuildError
 
 
 def _whole_number(value: object) -> bool:

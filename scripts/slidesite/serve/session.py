@@ -6,11 +6,11 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from .deckbuild import BuiltDeck
-from .execute import CellProcesses, PageOutputs
-from .livecode_assets import figure_font_path
-from .marp import MarpWorker
-from .paths import Project
+from ..livecode.assets import figure_font_path
+from ..marp.compile import BuiltDeck
+from ..marp.worker import MarpWorker
+from ..paths import Project
+from ..run.execute import CellProcesses, PageOutputs
 
 
 class ServeSession:

@@ -29,7 +29,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from .files import sha256_of
+from ..files import sha256_of
 from .memo import BuildMemo, StoredJSON
 
 log = logging.getLogger("mkdocs.slidesite")

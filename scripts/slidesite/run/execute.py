@@ -27,11 +27,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .cell_messages import CellJob, Finished, Message, PageEnd, PageJob, Started
-from .cells import Cell
-from .errors import BuildError
-from .files import sha256_of
-from .paths import package_version
+from ..errors import BuildError
+from ..files import sha256_of
+from ..paths import package_version
+from ..source.cells import Cell
+from .messages import CellJob, Finished, Message, PageEnd, PageJob, Started
 
 # Bump when what is stored for the same inputs changes.
 OUTPUTS_FORMAT = "2"
@@ -133,7 +133,7 @@ def page_key(page: PageCells) -> str:
 
 def _code_version() -> str:
     """The code that runs cells: the runner, the cell process and this module."""
-    return package_version("livecode", "cell_worker.py", "cell_messages.py", "execute.py")
+    return package_version("livecode/runner.py", "livecode/check.py", "livecode/mpl_backend.py", "run")
 
 
 @functools.cache  # reading package metadata costs milliseconds a call; installs do not change mid-build
@@ -229,13 +229,13 @@ def run_page(page: PageCells, figures: Path, processes: CellProcesses, *, check:
 
 
 class CellProcess:
-    """One `python -m slidesite.cell_worker FD FONT`, talked to over a socket pair."""
+    """One `python -m slidesite.run.cell_process FD FONT`, talked to over a socket pair."""
 
     def __init__(self, font: Path) -> None:
         ours, theirs = socket.socketpair()
         self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "slidesite.cell_worker", str(theirs.fileno()), str(font)],
+            [sys.executable, "-m", "slidesite.run.cell_process", str(theirs.fileno()), str(font)],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=self.stderr,
         )

@@ -10,8 +10,8 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .cells import Cell
-from .deck import ATX_HEADING, Deck, code_line_mask, plain_text
+from ..source.cells import Cell
+from ..source.deck import ATX_HEADING, Deck, code_line_mask, plain_text
 
 EXERCISES_PAGE = "exercises.md"
 

@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import livecode_assets, notebook, offline, themes
-from .cells import CellOptionError, find_cells
-from .deck import Deck
-from .deckbuild import OUTPUTS_URL, SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, deck_cells, plan_decks, read_decks
-from .errors import BuildError, SetupError
-from .execute import OutputStore, PageCells, PageOutputs, execute
-from .exercise_list import (
+from ..livecode import assets as livecode_assets
+from . import notebook
+from . import offline
+from ..marp import themes
+from ..source.cells import CellOptionError, find_cells
+from ..source.deck import Deck
+from ..marp.compile import OUTPUTS_URL, SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, deck_cells, plan_decks, read_decks
+from ..errors import BuildError, SetupError
+from ..run.execute import OutputStore, PageCells, PageOutputs, execute
+from .exercises import (
     EXERCISES_PAGE,
     Exercise,
     deck_labels,
@@ -30,14 +33,14 @@ from .exercise_list import (
     page_labels,
     progress_html,
 )
-from .files import mirror, place
-from .lecture_list import LECTURE_LIST_MARKER, lecture_table
+from ..files import mirror, place
+from .lectures import LECTURE_LIST_MARKER, lecture_table
 from .links import check_site, relative_url
-from .livecode_fence import Frozen, modules_html, put_nested_cells, transform_cells
-from .paths import Project
-from .serve_session import ServeSession
+from ..livecode.cell_html import Frozen, modules_html, put_nested_cells, transform_cells
+from ..paths import Project
+from ..serve.session import ServeSession
 from .static_assets import install_site_assets
-from .textbook import put_slide_bodies
+from ..textbook.page import put_slide_bodies
 
 
 class BuildFailed(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import PurePosixPath
 
-from .deckbuild import BuiltDeck
+from ..marp.compile import BuiltDeck
 
 LECTURE_LIST_MARKER = "<!-- slidesite:lectures -->"
 

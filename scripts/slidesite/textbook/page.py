@@ -1,6 +1,6 @@
 """Turn a deck and the HTML Marp rendered for its slides into the Markdown of its textbook page.
 
-One renderer: each section's body is the HTML marp-cli rendered for that slide (see slidehtml),
+One renderer: each section's body is the HTML marp-cli rendered for that slide (see slide_html.py),
 so lists, line breaks, tables, math and emoji read as on the slide. The page's Markdown only adds
 what belongs to the page: a section heading from the slide's `_header` (or first heading) with a
 link to the slide, the lead/title slide as the title block, and speaker notes as collapsible notes.
@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .deck import ATX_HEADING, Deck, Slide, code_line_mask, plain_text
-from .emoji import twemoji_html
-from .slidehtml import Node, SlideHTML, balance_fragment, parse_slides, serialise
+from ..marp.emoji import twemoji_html
+from ..source.deck import ATX_HEADING, Deck, Slide, code_line_mask, plain_text
+from .slide_html import Node, SlideHTML, balance_fragment, parse_slides, serialise
 
 TITLE_CLASSES = {"lead", "title"}
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720

@@ -15,8 +15,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from .livecode_assets import CORE_FILES, EXTRAS, PACKAGES
-from .paths import THEME_DIR
+from ..livecode.assets import CORE_FILES, EXTRAS, PACKAGES
+from ..paths import THEME_DIR
 
 SW_SOURCE = THEME_DIR / "offline" / "sw.js"
 SW_NAME = "sw.js"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import SetupError
-from .files import mirror
-from .paths import SITE_CSS_DIR
+from ..errors import SetupError
+from ..files import mirror
+from ..paths import SITE_CSS_DIR
 
 # sre/mathmaps: the speech rules the accessibility menu loads when a reader turns them on.
 MATHJAX_PARTS = (
