@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from mkdocs.structure.pages import Page
+
 # Start tags that load or link something; attribute values as MkDocs and our generators write them.
 LINKING_TAG = re.compile(r"<(?:a|img|iframe|link|script|source|video|audio)\b[^>]*>", re.I)
 URL_ATTR = re.compile(r"""\s(?:href|src)\s*=\s*(["'])(.*?)\1""", re.I | re.S)
@@ -67,3 +69,16 @@ def _exists(site_dir: Path, target: str, folder: bool) -> bool:
     if folder or found.is_dir():
         return (found / "index.html").is_file()
     return found.is_file()
+
+
+ANCHOR_ID = re.compile(r"""<[a-z][^>]*?\s(?:id|name)\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+
+
+def add_anchor_ids(page: Page, html_text: str) -> None:
+    """Record on a MkDocs page the ids its final HTML has, so links to them validate.
+
+    MkDocs collects anchors while converting Markdown; ids the plugin puts in afterwards (cells,
+    exercises, slide bodies) would otherwise be reported as missing on every build.
+    """
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids.update(html.unescape(m.group(2)) for m in ANCHOR_ID.finditer(html_text))

@@ -9,7 +9,12 @@ export default {
       unicode: 'twemoji',
       twemoji: { base: process.env.SLIDESITE_TWEMOJI_BASE || '../../assets/twemoji/', ext: 'svg' },
     },
-    // MathJax renders formulas to SVG at build time.
-    math: 'mathjax',
+    // MathJax renders formulas to SVG at build time; a deck that says `math: katex` gets KaTeX, whose
+    // fonts come from the site (site/assets/katex/fonts/, npm katex), never Marp's default CDN. PDF
+    // export sets SLIDESITE_KATEX_FONTS to a file:// URL of the same fonts.
+    math: {
+      lib: 'mathjax',
+      katexFontPath: process.env.SLIDESITE_KATEX_FONTS || '../../assets/katex/fonts/',
+    },
   },
 }

@@ -50,7 +50,7 @@ from .exercise_list import (
 )
 from .files import mirror, place
 from .lecture_list import LECTURE_LIST_MARKER, lecture_table
-from .links import check_site
+from .links import add_anchor_ids, check_site
 from .livecode_fence import Frozen, modules_html, put_nested_cells, transform_cells
 from .marp import MarpWorker
 from .memo import BuildMemo, StoredJSON
@@ -63,7 +63,7 @@ from .speedups import (
     use_cached_pages,
     use_lean_search,
 )
-from .static_assets import install_site_assets
+from .static_assets import KATEX_CSS, install_site_assets
 from .textbook import put_slide_bodies
 
 log = logging.getLogger("mkdocs.slidesite")
@@ -137,6 +137,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             Path(config.config_file_path or ".").parent, slides=settings.slides_dir, cache=settings.cache_dir,
             node_modules=settings.node_modules,
         )
+        if KATEX_CSS not in config.extra_css:  # KaTeX decks' formulas on their pages (Marp's HTML, KaTeX's CSS)
+            config.extra_css.append(KATEX_CSS)
         if settings.speedups:
             self.search_entries = StoredJSON(self.project.cache / "build" / "search")
             use_lean_search(config, self.search_entries)
@@ -239,12 +241,14 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         if bodies:
             html_text = put_slide_bodies(html_text, bodies)
         nested = self.nested_cells.pop(page.file.src_uri, None)
-        if not nested:
-            return html_text
-        try:
-            return put_nested_cells(html_text, nested)
-        except ValueError as err:
-            raise PluginError(f"docs/{page.file.src_uri}: {err}") from None
+        if nested:
+            try:
+                html_text = put_nested_cells(html_text, nested)
+            except ValueError as err:
+                raise PluginError(f"docs/{page.file.src_uri}: {err}") from None
+        # Anchors put in after Markdown (cells, exercises, slide bodies) count for MkDocs' link validation.
+        add_anchor_ids(page, html_text)
+        return html_text
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         if not self.config.enabled:
