@@ -69,7 +69,7 @@ def _named() -> dict[str, str]:
     # The 148 CSS colour names (matplotlib's table is CSS's; matplotlib is already a build dependency).
     from matplotlib.colors import CSS4_COLORS
 
-    return {name.lower(): hex_value for name, hex_value in CSS4_COLORS.items()}
+    return {name.lower(): str(hex_value) for name, hex_value in CSS4_COLORS.items()}
 
 
 def luminance(rgb: RGB) -> float:

@@ -29,7 +29,7 @@ ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.I)
 URL_ATTRS = {"src", "href", "poster", "data"}
 HEADING = re.compile(r"h[1-6]")
 SLIDE_CHROME = {"header", "footer"}  # drawn by Marp on every slide; the page has its own heading
-FORMAT = "4"  # bump when the stored slide HTML changes for the same Marp output
+FORMAT = "5"  # bump when the stored slide HTML changes for the same Marp output
 # A slide body's place in the page's Markdown: Python-Markdown never parses the (math-heavy) HTML,
 # the plugin puts it in after conversion (put_slide_bodies).
 BODY_SLOT = re.compile(r'(<div class="[^"]*") data-slide-body="(\d+)"></div>')
@@ -57,6 +57,7 @@ class PageSlide:
     title_text: str | None = None  # … and as plain text (table of contents, anchor, search)
     header_html: str | None = None  # the slide's header (`header` directive) as Marp rendered it
     header_text: str | None = None
+    footer_html: str | None = None  # … and its footer
 
 
 def slides_for_page(deck: Deck, marp_html: str, deck_url: str) -> list[PageSlide]:
@@ -102,8 +103,12 @@ def convert(deck: Deck, links: PageLinks, rendered: list[PageSlide]) -> Textbook
     if pairs and set(pairs[0][1].classes) & TITLE_CLASSES:
         parts.append(_title_block(*pairs.pop(0), links, bodies))
     parts.append(_deck_embed(deck, links))
+    footer: object = None
     for slide, page_slide in pairs:
-        parts.append(_section(slide, page_slide, links, bodies))
+        # A footer is slide chrome repeated on every slide: the page shows it where it starts or changes.
+        shown = page_slide.footer_html if slide.effective.get("footer") != footer else None
+        footer = slide.effective.get("footer")
+        parts.append(_section(slide, page_slide, links, bodies, shown))
     return TextbookPage("\n".join(parts).rstrip() + "\n", bodies)
 
 
@@ -142,6 +147,7 @@ def _yaml_str(text: str) -> str:
 def _page_slide(marp_slide: SlideHTML, source: Slide | None, deck_url: str, title_slide: bool) -> PageSlide:
     body = [n for n in marp_slide.body if n.tag not in SLIDE_CHROME]
     header = next((n for n in marp_slide.body if n.tag == "header"), None)
+    footer = next((n for n in marp_slide.body if n.tag == "footer"), None)
     has_header = source is not None and source.header_written
     title_html = title_text = None
     if not has_header or title_slide:
@@ -168,8 +174,14 @@ def _page_slide(marp_slide: SlideHTML, source: Slide | None, deck_url: str, titl
         ' loading="lazy">'
         for url, alt in marp_slide.backgrounds
     )
+    footer_html = None
+    if footer is not None:
+        for node in _walk(footer.children):
+            _clean(node, deck_url)
+        fix_colors(footer.children)
+        footer_html = serialise(footer.children).strip() or None
     return PageSlide(title_html, serialise(body).strip() + figures, marp_slide.classes, title_text,
-                     header_html, header_text)
+                     header_html, header_text, footer_html)
 
 
 def _heading_parts(children: list[Node], source: str | None, deck_url: str) -> tuple[str, str]:
@@ -325,7 +337,7 @@ def _deck_embed(deck: Deck, links: PageLinks) -> str:
     )
 
 
-def _section(slide: Slide, page_slide: PageSlide, links: PageLinks, bodies: list[str]) -> str:
+def _section(slide: Slide, page_slide: PageSlide, links: PageLinks, bodies: list[str], footer: str | None) -> str:
     if slide.header_written and page_slide.header_html is not None:
         title_html, title_text = page_slide.header_html, page_slide.header_text or ""
     elif page_slide.title_html is not None:
@@ -348,6 +360,9 @@ def _section(slide: Slide, page_slide: PageSlide, links: PageLinks, bodies: list
         elif part.strip():
             block += f'<div class="{html.escape(classes)}" data-slide-body="{len(bodies)}"></div>\n\n'
             bodies.append(part.strip())
+    if footer:
+        block += f'<div class="slide-footer" data-slide-body="{len(bodies)}"></div>\n\n'
+        bodies.append(footer)
     return f"{_heading_slot(2, title_text, title_html, bodies)}\n\n{link}\n\n{block}{_notes(slide, bodies)}"
 
 
