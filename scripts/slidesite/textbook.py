@@ -122,7 +122,8 @@ def put_slide_bodies(html_text: str, bodies: list[str]) -> str:
         link = HEADERLINK.search(inner)
         plain = HEADERLINK.sub("", inner).strip()
         # Readers see Marp's heading; search indexes the plain text (hidden from view and screen readers).
-        return (f'<{tag}{before}{after}><span class="slide-heading" data-search-exclude>{bodies[int(number)]}</span>'
+        # A tag of its own: Material's search parser ends an exclusion at the first closing tag of its name.
+        return (f'<{tag}{before}{after}><slide-heading data-search-exclude>{bodies[int(number)]}</slide-heading>'
                 f'<span class="slide-heading-text" hidden>{plain}</span>{link.group(0) if link else ""}</{tag}>')
 
     return BODY_SLOT.sub(body, HEADING_SLOT.sub(heading, html_text))
