@@ -323,7 +323,7 @@ def _export_pdfs(project: Project, cache: Path, decks: list[Deck], outputs: dict
     twemoji_url = (fonts_site / "assets" / "twemoji").resolve().as_uri() + "/"
     katex_url = (fonts_site / KATEX_FOLDER / "fonts").resolve().as_uri() + "/"
     run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True,
-             twemoji_base=twemoji_url, katex_fonts=katex_url)
+             twemoji_base=twemoji_url, katex_fonts=katex_url, fonts_url=fonts_url)
     for deck in decks:
         made = out / deck.name / "index.pdf"
         if not made.exists():

@@ -29,7 +29,7 @@ ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.I)
 URL_ATTRS = {"src", "href", "poster", "data"}
 HEADING = re.compile(r"h[1-6]")
 SLIDE_CHROME = {"header", "footer"}  # drawn by Marp on every slide; the page has its own heading
-FORMAT = "5"  # bump when the stored slide HTML changes for the same Marp output
+FORMAT = "6"  # bump when the stored slide HTML changes for the same Marp output
 # A slide body's place in the page's Markdown: Python-Markdown never parses the (math-heavy) HTML,
 # the plugin puts it in after conversion (put_slide_bodies).
 BODY_SLOT = re.compile(r'(<div class="[^"]*") data-slide-body="(\d+)"></div>')
@@ -189,7 +189,7 @@ def _heading_parts(children: list[Node], source: str | None, deck_url: str) -> t
     """A heading's content as Marp rendered it (page-ready) and as plain text."""
     text = heading_plain_text(children, source)
     for node in _walk(children):
-        _clean(node, deck_url)
+        _clean(node, deck_url, in_heading=True)
     fix_colors(children)
     return serialise(_unfitted(children)).strip(), text
 
@@ -279,7 +279,7 @@ def _remove(nodes: list[Node], target: Node) -> bool:
     return False
 
 
-def _clean(node: Node, deck_url: str) -> None:
+def _clean(node: Node, deck_url: str, *, in_heading: bool = False) -> None:
     """Page-ready markup for one element: demoted headings, sized images, URLs onto the deck folder."""
     tag = node.tag
     if tag is None or tag == "mjx-container":
@@ -294,17 +294,26 @@ def _clean(node: Node, deck_url: str) -> None:
     if node.get("markdown") is not None:  # md_in_html would parse the slide's HTML again
         node.set("markdown", None)
     if tag == "img" and node.get("data-marp-twemoji") is None:
-        _size_image(node)
+        _size_image(node, in_heading)
 
 
-def _size_image(node: Node) -> None:
+PAGE_SCALE = 0.75  # a page's text is about three quarters of a slide's
+
+
+def _size_image(node: Node, in_heading: bool = False) -> None:
     styles = []
+    if in_heading:  # an icon beside a title: its size on the slide, at the page's scale
+        sizes = PX.findall(node.get("style") or "")
+        styles = [f"{prop}: {round(float(value) * PAGE_SCALE)}px" for prop, value in sizes]
+        node.set("class", " ".join(["slide-image", *(node.get("class") or "").split()]))
+        node.set("style", "; ".join(styles) or None)
+        return
     for prop, value in PX.findall(node.get("style") or ""):
         if prop == "width":
             styles.append(f"width: {min(100, round(100 * float(value) / SLIDE_WIDTH))}%")
         else:
             # Slides are 720px tall; keep the picture's share of the page height.
-            styles.append(f"max-height: {round(float(value) * 0.75)}px")
+            styles.append(f"max-height: {round(float(value) * PAGE_SCALE)}px")
     classes = ["slide-image"] + (node.get("class") or "").split()
     node.set("class", " ".join(classes))
     node.set("style", "; ".join(styles) or None)
