@@ -37,6 +37,8 @@ from .deckbuild import (
     read_decks,
 )
 from .dev_server import cache_unchanging_files
+from .emoji import SITE_FOLDER as TWEMOJI_FOLDER
+from .emoji import twemoji_in_navigation
 from .errors import BuildError, SetupError
 from .execute import OutputStore, PageCells, PageOutputs, execute
 from .exercise_list import (
@@ -257,6 +259,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         delay = self.config.serve_preload_delay_ms if self.serving else None
         tags = livecode_assets.runtime_head_tags(assets, self.config.pyodide_url, idle_delay_ms=delay)
         output = output.replace("</head>", tags + "</head>", 1)
+        output = twemoji_in_navigation(output, get_relative_url(TWEMOJI_FOLDER, page.url))
         self.written.append(page.file.abs_dest_path)
         return _with_banner(output, self.error) if self.error else output
 
