@@ -20,7 +20,21 @@ RGBA = tuple[float, float, float, float]
 # (KaTeX's MathML copy, Material's visually hidden labels) are not what a reader sees as text.
 TEXTS_JS = r"""
 (root) => {
-  const out = [];
+  // Per element, memoised up the tree: the product of opacities and the stack of background colours.
+  const seen = new Map();
+  const layers = (el) => {
+    if (!el) return {opacity: 1, backgrounds: []};
+    let found = seen.get(el);
+    if (found) return found;
+    const style = getComputedStyle(el);
+    const parent = layers(el.parentElement);
+    const bg = style.backgroundColor;
+    const own = bg && bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent' ? [bg] : [];
+    found = {opacity: parent.opacity * parseFloat(style.opacity), backgrounds: [...own, ...parent.backgrounds]};
+    seen.set(el, found);
+    return found;
+  };
+  const out = new Map();  // one example text per distinct (colour, opacity, backgrounds)
   const walker = document.createTreeWalker(document.querySelector(root) || document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
@@ -32,21 +46,18 @@ TEXTS_JS = r"""
     range.selectNodeContents(node);
     const box = range.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue;
-    let opacity = 1;
-    for (let e = el; e; e = e.parentElement) opacity *= parseFloat(getComputedStyle(e).opacity);
-    const backgrounds = [];
-    for (let e = el; e; e = e.parentElement) {
-      const bg = getComputedStyle(e).backgroundColor;
-      if (bg && bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') backgrounds.push(bg);
-    }
+    const {opacity, backgrounds} = layers(el);
+    const color = getComputedStyle(el).color;
+    const key = [color, opacity, ...backgrounds].join('|');
+    if (out.has(key)) continue;
     const path = [];
     for (let e = el; e && path.length < 4; e = e.parentElement) {
       path.unshift(e.tagName.toLowerCase() + (e.className && typeof e.className === 'string'
         ? '.' + e.className.trim().split(/\s+/).join('.') : ''));
     }
-    out.push({text: text.slice(0, 40), color: getComputedStyle(el).color, opacity, backgrounds, path: path.join(' > ')});
+    out.set(key, {text: text.slice(0, 40), color, opacity, backgrounds, path: path.join(' > ')});
   }
-  return out;
+  return [...out.values()];
 }
 """
 
@@ -93,7 +104,8 @@ class Text:
 
 
 def texts(page: Page, root: str = "body") -> list[Text]:
-    """Every visible text under root with its contrast against what lies under it."""
+    """The visible texts under root with their contrast against what lies under them: one example text
+    for each distinct colour, opacity and background stack (all texts alike read alike)."""
     found = []
     for item in page.evaluate(TEXTS_JS, root):
         background = (255.0, 255.0, 255.0)  # the canvas
