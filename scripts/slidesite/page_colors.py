@@ -66,10 +66,10 @@ def _number(text: str, scale: float) -> float:
 
 @cache
 def _named() -> dict[str, str]:
-    # The 148 CSS colour names (matplotlib's table is CSS's; matplotlib is already a build dependency).
-    from matplotlib.colors import CSS4_COLORS
+    # CSS's 148 colour names: Pillow's table is CSS's (Pillow is already a build dependency, via matplotlib).
+    from PIL.ImageColor import colormap
 
-    return {name.lower(): str(hex_value) for name, hex_value in CSS4_COLORS.items()}
+    return {name.lower(): str(value) for name, value in colormap.items()}
 
 
 def luminance(rgb: RGB) -> float:
