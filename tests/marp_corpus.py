@@ -53,6 +53,16 @@ marp: true
 ### 小見出しにも ![w:40](img/icon.png) 絵
 
 本文四
+
+---
+
+## ![h:80](img/icon.png)
+
+絵だけの見出し
+
+### ![w:40](img/pic.png)
+
+絵だけの小見出し
 """)
 
 _deck("divider-number", "headingDivider as a number", """---

@@ -252,6 +252,7 @@ def _headings_as_markdown(body: list[Node], source: Slide, title_removed: bool, 
         if any(node is top for top in body):
             level = min(6, max(3, int((node.tag or "h2")[1]) + 1))
             inner, plain = _heading_parts(node.children, text, deck_url)
+            plain = plain or "図"  # a heading that is only a picture still needs a name in the contents
             node.tag, node.attrs, node.children = None, [], []
             node.raw = f"{HEADING_MARK}{level}{HEADING_SEP}{plain}{HEADING_SEP}{inner}{HEADING_MARK}"
 
@@ -357,6 +358,7 @@ def _section(slide: Slide, page_slide: PageSlide, links: PageLinks, bodies: list
     else:
         title_text = f"スライド {slide.number}"
         title_html = html.escape(title_text)
+    title_text = title_text or f"スライド {slide.number}"  # e.g. a heading that is only a picture
     link = (
         f'<a class="slide-link" href="{links.deck}#{slide.number}" '
         f'title="スライド {slide.number} を開く">スライド {slide.number}</a>'
