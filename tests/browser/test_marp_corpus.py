@@ -51,7 +51,7 @@ def test_every_textbook_page_of_the_site_reads_in_both_schemes(built_site: Path,
     pages = sorted(p.parent.relative_to(built_site).as_posix() for p in built_site.glob("lectures/*/index.html"))
     assert len(pages) >= 10
     problems = []
-    for path in [*pages, "exercises"]:
+    for path in [*pages, "exercises", "."]:
         page.goto(f"{site_url}{path}/", wait_until="load")
         wait_for_cells(page)
         problems += [f"{path}: {p}" for p in unreadable(page)]
@@ -118,17 +118,18 @@ def test_corpus_slides_draw(corpus_url: str, page: Page, name: str):
         screenshot(page, f"corpus-slide-{name}-{number}")
 
 
-def test_katex_pdf_embeds_katex_fonts(tmp_path: Path):
-    """PDF export reads KaTeX's fonts from the local copy (no CDN): the PDF embeds them."""
+def test_pdfs_embed_katex_and_gaia_fonts_from_the_site(tmp_path: Path):
+    """PDF export reads KaTeX's fonts and gaia's Lato from the local copies (no CDN): the PDFs embed them."""
     root = make_corpus_project(tmp_path / "p")
     for deck in (root / "slides").glob("*.md"):
-        if deck.stem != "katex":
+        if deck.stem not in ("katex", "theme-gaia"):
             deck.unlink()
     done = run_build(root, "--pdf")
     assert done.returncode == 0, done.stderr
-    pdf = root / "site" / "slides" / "katex" / "katex.pdf"
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "KaTeX_Main" in fonts and "KaTeX_Math" in fonts, fonts
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(ARTIFACTS / "corpus-katex-pdf")],
-                   check=True)
+    for name, families in (("katex", ("KaTeX_Main", "KaTeX_Math")), ("theme-gaia", ("Lato",))):
+        pdf = root / "site" / "slides" / name / f"{name}.pdf"
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert all(family in fonts for family in families), fonts
+        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf),
+                        str(ARTIFACTS / f"corpus-pdf-{name}")], check=True)
