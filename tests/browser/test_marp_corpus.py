@@ -15,7 +15,7 @@ from marp_corpus import FEATURES, built_corpus_site, make_corpus_project
 from playwright.sync_api import Page
 from project import run_build
 
-from .contrast import MIN_CONTRAST, low_contrast, set_scheme
+from .contrast import MIN_CONTRAST, NO_TRANSITIONS, low_contrast, set_scheme
 from .helpers import ARTIFACTS, font_loaded, screenshot
 
 SCHEMES = ("default", "slate")
@@ -56,6 +56,23 @@ def test_every_textbook_page_of_the_site_reads_in_both_schemes(built_site: Path,
         wait_for_cells(page)
         problems += [f"{path}: {p}" for p in unreadable(page)]
     assert not problems, f"{len(problems)} texts under {MIN_CONTRAST}:1\n" + "\n".join(problems[:40])
+
+
+def test_cells_follow_the_palette_toggle(site_url: str, page: Page):
+    """A reader who switches to dark mode keeps readable code: the cells' token colours follow at once."""
+    page.goto(f"{site_url}lectures/02-gradient-descent/", wait_until="load")
+    wait_for_cells(page)
+    page.add_style_tag(content=NO_TRANSITIONS)
+    schemes = "() => [...new Set([...document.querySelectorAll('.livecode')].map(c => c.dataset.scheme))]"
+    assert page.evaluate(schemes) == ["light"]
+    page.get_by_title("ダークモードに切り替え").click()
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+    assert page.evaluate(schemes) == ["dark"]
+    assert not [t for t in low_contrast(page) if ".cm-" in t.path or "livecode" in t.path]
+    page.locator(".livecode").first.scroll_into_view_if_needed()
+    screenshot(page, "cells-after-palette-toggle")
+    page.get_by_title("ライトモードに切り替え").click()
+    assert page.evaluate(schemes) == ["light"]
 
 
 @pytest.mark.parametrize("name", FEATURES)
