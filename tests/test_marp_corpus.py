@@ -220,6 +220,9 @@ def test_headings_keep_marps_markup_and_plain_text_for_toc_and_search(corpus):
     assert '<span class="red">赤</span>' in html_heading and "<code>コード</code>" in html_heading
     assert "slide-color" in html_heading  # #eeeeee would vanish on the light page
     toc = page[page.index('<nav class="md-nav md-nav--secondary"'): page.index('<div class="md-content"')]
+    # Emoji in the contents are the site's twemoji pictures (a reader may have no emoji font).
+    assert re.search(r'<img class="emoji" draggable="false" alt="🚀" src="../../assets/twemoji/svg/1f680.svg">', toc)
+    assert (site / "assets" / "twemoji" / "svg" / "1f680.svg").is_file()
     toc = " ".join(re.sub(r"<[^>]+>", " ", toc).split())
     for plain in ("Python を使います", "とても長い見出しを一行に収める", "白っぽい 赤 と コード"):
         assert plain in toc
