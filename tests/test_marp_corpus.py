@@ -169,6 +169,16 @@ def test_page_sections_show_what_each_slide_shows(corpus, name):
         assert sorted(section["images"]) == sorted(images), f"{name} slide {slide.number}"
 
 
+def test_image_filters_reach_the_page(corpus):
+    site, _ = corpus
+    page = page_html(site, "image-filters")
+    styles = re.findall(r'<img alt="" src="../../slides/image-filters/img/pic.png" class="slide-image" style="([^"]*)"',
+                        page)
+    assert styles == ["width: 16%; filter: sepia(1)", "width: 16%; filter: blur(4px)",
+                      "width: 16%; filter: grayscale(1) brightness(1.5)",
+                      "width: 16%; filter: hue-rotate(90deg) drop-shadow(0 5px 10px rgba(0,0,0,.4))"]
+
+
 def test_title_slide_becomes_the_title_block(corpus):
     site, _ = corpus
     page = page_html(site, "dark-title")

@@ -25,11 +25,12 @@ from .slidehtml import Node, SlideHTML, parse_slides, serialise
 TITLE_CLASSES = {"lead", "title"}
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 PX = re.compile(r"(width|height)\s*:\s*(\d+(?:\.\d+)?)px")
+CSS_DECLARATION = re.compile(r"\s*([-\w]+)\s*:\s*([^;]+?)\s*(?:;|$)")
 ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.I)
 URL_ATTRS = {"src", "href", "poster", "data"}
 HEADING = re.compile(r"h[1-6]")
 SLIDE_CHROME = {"header", "footer"}  # drawn by Marp on every slide; the page has its own heading
-FORMAT = "6"  # bump when the stored slide HTML changes for the same Marp output
+FORMAT = "7"  # bump when the stored slide HTML changes for the same Marp output
 # A slide body's place in the page's Markdown: Python-Markdown never parses the (math-heavy) HTML,
 # the plugin puts it in after conversion (put_slide_bodies).
 BODY_SLOT = re.compile(r'(<div class="[^"]*") data-slide-body="(\d+)"></div>')
@@ -302,23 +303,24 @@ PAGE_SCALE = 0.75  # a page's text is about three quarters of a slide's
 
 
 def _size_image(node: Node, in_heading: bool = False) -> None:
+    """Marp's picture size (`w:`/`h:`) at the page's scale; its other styles (image filters) kept."""
+    style = node.get("style") or ""
     styles = []
-    if in_heading:  # an icon beside a title: its size on the slide, at the page's scale
-        sizes = PX.findall(node.get("style") or "")
-        styles = [f"{prop}: {round(float(value) * PAGE_SCALE)}px" for prop, value in sizes]
-        node.set("class", " ".join(["slide-image", *(node.get("class") or "").split()]))
-        node.set("style", "; ".join(styles) or None)
-        return
-    for prop, value in PX.findall(node.get("style") or ""):
-        if prop == "width":
+    for prop, value in PX.findall(style):
+        if in_heading:  # an icon beside a title: its size on the slide, at the page's scale
+            styles.append(f"{prop}: {round(float(value) * PAGE_SCALE)}px")
+        elif prop == "width":
             styles.append(f"width: {min(100, round(100 * float(value) / SLIDE_WIDTH))}%")
         else:
             # Slides are 720px tall; keep the picture's share of the page height.
             styles.append(f"max-height: {round(float(value) * PAGE_SCALE)}px")
+    styles += [f"{key}: {value}" for key, value in CSS_DECLARATION.findall(style)
+               if not (key in ("width", "height") and value.endswith("px"))]
     classes = ["slide-image"] + (node.get("class") or "").split()
     node.set("class", " ".join(classes))
     node.set("style", "; ".join(styles) or None)
-    node.set("loading", "lazy")
+    if not in_heading:
+        node.set("loading", "lazy")
 
 
 def _relative(url: str, deck_url: str) -> str:
