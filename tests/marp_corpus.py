@@ -287,6 +287,13 @@ marp: true
 ![blur:4px w:200](img/pic.png)
 ![grayscale brightness:1.5 w:200](img/pic.png)
 ![hue-rotate:90deg drop-shadow w:200](img/pic.png)
+
+---
+
+# 背景にもフィルター
+
+![bg sepia](img/pic.png)
+![bg blur:8px grayscale](img/icon.png)
 """)
 
 _deck("backgrounds", "several bg images, vertical, left:30%, contain and cover", """---

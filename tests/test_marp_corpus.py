@@ -125,7 +125,7 @@ def page_sections(page: str) -> dict[int, dict[str, list[str]]]:
     return parser.sections
 
 
-def slide_content(nodes: list[Node], backgrounds: list[tuple[str, str]]) -> tuple[str, list[str]]:
+def slide_content(nodes: list[Node], backgrounds: list[tuple[str, str, str]]) -> tuple[str, list[str]]:
     """A Marp slide's text and pictures (emoji by their character, others by file name)."""
     text: list[str] = []
     images: list[str] = []
@@ -143,7 +143,7 @@ def slide_content(nodes: list[Node], backgrounds: list[tuple[str, str]]) -> tupl
                 walk(node.children)
 
     walk(nodes)
-    return squash("".join(text)), images + [Path(url).name for url, _ in backgrounds]
+    return squash("".join(text)), images + [Path(url).name for url, _, _ in backgrounds]
 
 
 def squash(text: str) -> str:
@@ -177,6 +177,8 @@ def test_image_filters_reach_the_page(corpus):
     assert styles == ["width: 16%; filter: sepia(1)", "width: 16%; filter: blur(4px)",
                       "width: 16%; filter: grayscale(1) brightness(1.5)",
                       "width: 16%; filter: hue-rotate(90deg) drop-shadow(0 5px 10px rgba(0,0,0,.4))"]
+    backgrounds = re.findall(r'<img alt="" class="slide-image slide-bg" src="[^"]*" style="([^"]*)"', page)
+    assert backgrounds == ["filter: sepia(1)", "filter: blur(8px) grayscale(1)"]
 
 
 def test_title_slide_becomes_the_title_block(corpus):

@@ -30,7 +30,7 @@ ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.I)
 URL_ATTRS = {"src", "href", "poster", "data"}
 HEADING = re.compile(r"h[1-6]")
 SLIDE_CHROME = {"header", "footer"}  # drawn by Marp on every slide; the page has its own heading
-FORMAT = "7"  # bump when the stored slide HTML changes for the same Marp output
+FORMAT = "8"  # bump when the stored slide HTML changes for the same Marp output
 # A slide body's place in the page's Markdown: Python-Markdown never parses the (math-heavy) HTML,
 # the plugin puts it in after conversion (put_slide_bodies).
 BODY_SLOT = re.compile(r'(<div class="[^"]*") data-slide-body="(\d+)"></div>')
@@ -173,8 +173,8 @@ def _page_slide(marp_slide: SlideHTML, source: Slide | None, deck_url: str, titl
     fix_colors(body)
     figures = "".join(
         f'<img alt="{html.escape(alt)}" class="slide-image slide-bg" src="{html.escape(_relative(url, deck_url))}"'
-        ' loading="lazy">'
-        for url, alt in marp_slide.backgrounds
+        + (f' style="filter: {html.escape(image_filter)}"' if image_filter else "") + ' loading="lazy">'
+        for url, alt, image_filter in marp_slide.backgrounds
     )
     footer_html = None
     if footer is not None:
