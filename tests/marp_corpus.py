@@ -264,7 +264,7 @@ marp: true
 theme: uncover
 ---
 
-# uncover テーマ
+# <!-- fit --> uncover テーマ
 
 本文
 

@@ -262,6 +262,7 @@ def test_deck_titles_are_plain(corpus):
         "dark-title": "暗いテーマの表紙",
         "katex": r"KaTeX の式 $e^{i\pi}+1=0$",
         "theme-gaia": "gaia テーマ",
+        "theme-uncover": "uncover テーマ",  # `# <!-- fit --> uncover テーマ`
     }
     for name, title in expected.items():
         page = deck_html(site, name)
