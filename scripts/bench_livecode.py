@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from slidesite.chromium import CHROMIUM_ARGS
 from slidesite.livecode_assets import install_runtime, runtime_head_tags
+from slidesite.paths import Project
 
 FIGURE = """import numpy as np
 import matplotlib.pyplot as plt
@@ -214,7 +215,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     site = Path(tempfile.mkdtemp(prefix="bench-livecode-"))
-    install_runtime(site, node_modules=Path(__file__).resolve().parents[1] / "node_modules")
+    repo = Project.at(Path(__file__).resolve().parents[1])
+    install_runtime(site, cache=repo.runtime_cache, node_modules=repo.node_modules)
     five = [PURE, TRIVIAL, FIGURE, "print('ok')", "x = 1"]
     p_fig = write_page(site, "figure", [FIGURE, PURE], preload="run")
     p_pure = write_page(site, "pure", [PURE], preload="run")

@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from slidesite.chromium import CHROMIUM, CHROMIUM_ARGS
+from slidesite.paths import Project
 
 ROOT = Path(__file__).resolve().parents[1]
+REPO_PROJECT = Project.at(ROOT)  # this repository as a project: its node_modules and runtime cache
 LOCAL_HOSTS = {"127.0.0.1"}
 BROWSER_FIXTURES = {"browser", "context", "page"}
 
@@ -157,7 +159,7 @@ def runtime_assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from slidesite.livecode_assets import install_runtime
 
     site = tmp_path_factory.mktemp("livecode-site")
-    install_runtime(site, node_modules=ROOT / "node_modules")
+    install_runtime(site, cache=REPO_PROJECT.runtime_cache, node_modules=REPO_PROJECT.node_modules)
     return site
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from slidesite.paths import Project
+
 REPO = Path(__file__).resolve().parents[1]
 
 MINIMAL_DOCS = {"index.md": "# ホーム\n\n<!-- slidesite:lectures -->\n"}
@@ -39,6 +41,9 @@ def make_project(root: Path, decks: dict[str, str], *, node_modules: bool = True
     root.mkdir(parents=True, exist_ok=True)
     if node_modules:
         (root / "node_modules").symlink_to(REPO / "node_modules")
+        # The live-cell runtime (bundle, Pyodide, font) is the same for every test project: built once.
+        (root / ".cache").mkdir(exist_ok=True)
+        (root / ".cache" / "runtime").symlink_to(Project.at(REPO).runtime_cache, target_is_directory=True)
     (root / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
     (root / "slides").mkdir(exist_ok=True)
     for rel, text in MINIMAL_DOCS.items():

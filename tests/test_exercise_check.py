@@ -1,17 +1,13 @@
-"""Exercise checks in CPython: serialising values and comparing them (livecode_check.py, also run in Pyodide)."""
+"""Exercise checks in CPython: serialising values and comparing them (slidesite/livecode/check.py, also run in Pyodide)."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "theme" / "livecode" / "py"))
-
-import livecode_check as lc  # noqa: E402 - after the sys.path line above
+from slidesite.livecode import check as lc
+from slidesite.livecode import runner
 
 
 def judge(expected: object, got: object) -> tuple[bool, str]:
@@ -63,7 +59,8 @@ def test_expected_values_survive_json() -> None:
     namespace = {"np": np, "x": (1, 2)}
     expected = json.loads(json.dumps(lc.evaluate(lines, namespace)))
     assert all(r["ok"] for r in lc.check(lines, expected, namespace))
-    assert json.loads(lc.check_json(json.dumps(["1 + 1"]), json.dumps(lc.evaluate(["2"], {}))))[0]["ok"]
+    session = runner.Session()
+    assert json.loads(session.check_json(json.dumps(["1 + 1"]), json.dumps(lc.evaluate(["2"], {})), "ok"))[0]["ok"]
 
 
 @pytest.mark.parametrize("value", [1 + 2j, np.array([1j, 2])])
@@ -96,10 +93,9 @@ def test_plain_numbers_need_no_numpy() -> None:
     """In the browser numpy is loaded only when a cell imports it: plain numbers are compared without it."""
     import subprocess
 
-    code = ("import sys; sys.modules['numpy'] = None; import livecode_check as lc; "
+    code = ("import sys; sys.modules['numpy'] = None; from slidesite.livecode import check as lc; "
             "r = lc.check(['f(3.0)', 'f(1)', 'f(2) == 4'], lc.evaluate(['6.0', '2', 'True'], {}), "
             "{'f': lambda x: x * 2}); print([x['ok'] for x in r]); "
             "print(lc.compare(lc.serialise(6.0), lc.serialise(0))[1])")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "theme" / "livecode" / "py",
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[True, True, True]\n値が違います: あなたの値は 0\n"

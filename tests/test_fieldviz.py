@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import sys
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -10,7 +13,19 @@ import pytest
 
 matplotlib.use("Agg")
 
-from fieldviz import Adventurer, Field, optimize
+
+def _deck_module(name: str) -> object:
+    """A module the decks import, loaded from slides/py by its path (as a deck's page loads it)."""
+    path = Path(__file__).resolve().parents[1] / "slides" / "py" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fieldviz = _deck_module("fieldviz")
+Adventurer, Field, optimize = fieldviz.Adventurer, fieldviz.Field, fieldviz.optimize  # type: ignore[attr-defined]
 
 
 def bowl(x: np.ndarray, y: np.ndarray) -> np.ndarray:

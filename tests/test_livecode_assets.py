@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 from slidesite import livecode_assets as la
+from slidesite.paths import Project
+
+RUNTIME_CACHE = Project.at(Path(__file__).resolve().parents[1]).runtime_cache
 
 
 def test_site_gets_only_what_it_needs(runtime_assets: Path) -> None:
     assets = runtime_assets / "assets"
-    assert {p.name for p in (assets / "livecode").iterdir()} >= {"livecode.js", "worker.js", "livecode.css"}
+    assert {p.name for p in (assets / "livecode").iterdir()} >= {"livecode.js", "worker.js", "livecode.css", "ink.js", "ink.css"}
     pyodide = assets / "pyodide"
     lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
     assert lock["info"]["version"] == "0.27.7"
@@ -67,16 +70,16 @@ def test_subset_font_is_renamed_and_has_japanese(runtime_assets: Path) -> None:
 
 
 def test_cached_install_is_fast_and_hard_links(runtime_assets: Path, tmp_path: Path) -> None:
-    la.install_runtime(tmp_path)  # warm (everything is cached already by the session fixture)
+    la.install_runtime(tmp_path, cache=RUNTIME_CACHE)  # warm (everything is cached already by the session fixture)
     start = time.perf_counter()
-    la.install_runtime(tmp_path)
+    la.install_runtime(tmp_path, cache=RUNTIME_CACHE)
     assert time.perf_counter() - start < 0.5
     wasm = tmp_path / "assets" / "pyodide" / "pyodide.asm.wasm"
     assert wasm.stat().st_nlink >= 2  # a hard link into the cache, not a copy
 
 
 def test_cdn_mode_installs_no_pyodide_core(runtime_assets: Path, tmp_path: Path) -> None:
-    la.install_runtime(tmp_path, pyodide_url=la.CDN_URL)
+    la.install_runtime(tmp_path, cache=RUNTIME_CACHE, pyodide_url=la.CDN_URL)
     assert (tmp_path / "assets" / "livecode" / "livecode.js").is_file()
     assert not (tmp_path / "assets" / "pyodide" / "pyodide.asm.wasm").exists()
     assert (tmp_path / "assets" / "pyodide" / la.EXTRAS / la.FONT_FILE).is_file()
@@ -105,11 +108,10 @@ def test_bundle_key_covers_every_source_file(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(la, "LIVECODE_DIR", tmp_path / "theme" / "livecode")
     keys = []
     monkeypatch.setattr(la, "_fingerprint", lambda paths, extra="": keys.append(sorted(p.name for p in paths)) or "k")
-    monkeypatch.setattr(la, "cache_root", lambda: tmp_path / "cache")
     (tmp_path / "cache" / "livecode-bundle-k").mkdir(parents=True)
-    la._bundle(tmp_path / "node_modules")
+    la._bundle(tmp_path / "node_modules", tmp_path / "cache")
     (src / "b.js").write_text("export const b = 2;\n", encoding="utf-8")
-    la._bundle(tmp_path / "node_modules")
+    la._bundle(tmp_path / "node_modules", tmp_path / "cache")
     assert "b.js" not in keys[0] and "b.js" in keys[1]
 
 
@@ -127,5 +129,5 @@ def test_checksum_mismatch_names_the_file(runtime_assets: Path, tmp_path: Path) 
     with (packages / bad).open("ab") as f:
         f.write(b"tampered")
     with pytest.raises(la.RuntimeAssetError, match=bad.replace(".", r"\.")):
-        la.install_runtime(tmp_path / "site", packages_from=str(packages))
+        la.install_runtime(tmp_path / "site", cache=RUNTIME_CACHE, packages_from=str(packages))
     assert not (tmp_path / "site" / "assets" / "pyodide").exists()

@@ -57,7 +57,7 @@ def test_project_folders_come_from_the_folder_of_mkdocs_yml(tmp_path: Path) -> N
     root = make_project(tmp_path / "p", {}, mkdocs=mkdocs)
     config = load_config(str(root / "mkdocs.yml"))
     config.plugins.on_config(config)
-    project = config.plugins["slidesite"].project
+    project = config.plugins["slidesite"].build.project
     assert project is not None
     assert (project.root, project.slides, project.cache, project.node_modules) == (
         root.resolve(), root.resolve() / "decks", root.resolve() / "build-cache", root.resolve() / "node_modules"

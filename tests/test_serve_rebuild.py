@@ -19,7 +19,7 @@ import json, logging, sys
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from slidesite import plugin as plugin_module, speedups
+from slidesite import site_build, speedups
 from slidesite.errors import BuildError
 from slidesite.memo import BuildMemo
 
@@ -43,7 +43,7 @@ for rel, text in edits.items():
 if fail_marp:
     def failing(*args, **kwargs):
         raise BuildError(root / "slides", "marp-cli failed: simulated")
-    plugin_module.compile_decks = failing
+    site_build.compile_decks = failing
 rebuild("site2")
 slidesite.rendered_pages, slidesite.search_entries = BuildMemo(), BuildMemo()
 rebuild("site3")

@@ -75,7 +75,7 @@ class FileRef:
     line: int
 
 
-@dataclass
+@dataclass(frozen=True)  # read_deck's cache hands the same Deck to every build: never changed, only replaced
 class Deck:
     name: str
     path: Path

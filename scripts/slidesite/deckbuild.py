@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from . import exercise_list, livecode_fence, output_html, themes
+from . import themes
 from .deck import Deck, deck_names, read_deck
 from .emoji import install_twemoji
 from .errors import BuildError
@@ -23,15 +23,11 @@ from .files import mirror, place, sha256_of
 from .front_matter import key_line
 from .livecode_fence import Frozen, modules_html, transform_cells
 from .marp import MarpWorker, run_marp
-from .paths import MARP_CONFIG, Project
+from .paths import Project, package_version
 from .static_assets import KATEX_FOLDER, install_katex
 from .textbook import FORMAT as TEXTBOOK_FORMAT
 from .textbook import PageLinks, TextbookPage, convert, load_slides, save_slides, slides_for_page
 
-# What turns a deck's cells into HTML: a change to any of them recompiles every deck.
-CELL_HTML_SOURCES = (
-    Path(livecode_fence.__file__), Path(output_html.__file__), Path(exercise_list.__file__), themes.CELL_OUTPUT_CSS,
-)
 # Bump when the compiled output changes for the same inputs.
 BUILD_FORMAT = "5"
 SITE_ASSETS_FROM_DECK = "../../assets"
@@ -75,11 +71,11 @@ def discover(slides_dir: Path) -> list[Path]:
     return sorted(p for p in slides_dir.rglob("*.md") if p.is_file())
 
 
-def load_decks(slides_dir: Path) -> list[Deck]:
+def load_decks(slides_dir: Path, own_themes: Path | None = None) -> list[Deck]:
     """Read and check every deck; the first problem raises BuildError naming file and line."""
     decks: list[Deck] = []
     seen: dict[str, Path] = {}
-    known = themes.known_themes()
+    known = themes.known_themes(own_themes)
     paths = discover(slides_dir)
     names = deck_names(slides_dir, paths)
     for path in paths:
@@ -89,9 +85,8 @@ def load_decks(slides_dir: Path) -> list[Deck]:
             raise BuildError(path, f"two decks named {deck.name!r}: {other} has the same output name "
                              "(names come from paths: see README, 'Bringing a Marp repository')", 1)
         seen[deck.name] = path
-        deck.folder = _group_folder(slides_dir, path, deck.name)
-        deck.grouped = bool(deck.folder)
-        deck.derived_title = None  # the deck may come from read_deck's cache: titles are told apart below
+        folder = _group_folder(slides_dir, path, deck.name)
+        deck = replace(deck, folder=folder, grouped=bool(folder))
         if deck.theme not in known:
             raise BuildError(path, f"theme {deck.theme!r} does not exist (known: {', '.join(sorted(known))})",
                              key_line(deck.text.split("\n"), "theme"))
@@ -107,8 +102,7 @@ def load_decks(slides_dir: Path) -> list[Deck]:
                     ref.line,
                 )
         decks.append(deck)
-    _tell_titles_apart(decks)
-    return decks
+    return _tell_titles_apart(decks)
 
 
 def _shown(path: Path, slides_dir: Path) -> str:
@@ -128,22 +122,26 @@ def _group_folder(slides_dir: Path, path: Path, name: str) -> str:
     return folder.as_posix() if folder.parts else ""
 
 
-def _tell_titles_apart(decks: list[Deck]) -> None:
-    """Decks without a front-matter title whose first headings repeat: use the next heading."""
-    untitled = [d for d in decks if not d.meta.get("title")]
-    count: dict[str, int] = {}
-    for deck in untitled:
-        count[deck.title] = count.get(deck.title, 0) + 1
-    for deck in untitled:
-        if count[deck.title] > 1:
-            headings = deck.first_headings()
-            deck.derived_title = headings[1] if len(headings) > 1 else f"{deck.title} ({deck.name})"
-    repeated: dict[str, int] = {}
-    for deck in untitled:
-        repeated[deck.title] = repeated.get(deck.title, 0) + 1
-    for deck in untitled:
-        if repeated[deck.title] > 1:
-            deck.derived_title = f"{deck.title} ({deck.name})"
+def _tell_titles_apart(decks: list[Deck]) -> list[Deck]:
+    """Decks without a front-matter title whose first headings repeat: use the next heading, then the name."""
+
+    def repeats(decks: list[Deck]) -> set[str]:
+        count: dict[str, int] = {}
+        for deck in decks:
+            if not deck.meta.get("title"):
+                count[deck.title] = count.get(deck.title, 0) + 1
+        return {title for title, n in count.items() if n > 1}
+
+    def next_heading(deck: Deck) -> str:
+        headings = deck.first_headings()
+        return headings[1] if len(headings) > 1 else f"{deck.title} ({deck.name})"
+
+    twice = repeats(decks)
+    decks = [replace(d, derived_title=next_heading(d)) if d.title in twice and not d.meta.get("title") else d
+             for d in decks]
+    twice = repeats(decks)
+    return [replace(d, derived_title=f"{d.title} ({d.name})") if d.title in twice and not d.meta.get("title") else d
+            for d in decks]
 
 
 def sort_key(deck: Deck) -> tuple[int, int, str]:
@@ -182,7 +180,7 @@ class DeckPlan:
 
 def read_decks(project: Project) -> list[Deck]:
     """Every deck under slides/, checked (BuildError on bad input), in nav order."""
-    return nav_order(load_decks(project.slides))
+    return nav_order(load_decks(project.slides, project.themes))
 
 
 def deck_cells(deck: Deck) -> PageCells:
@@ -197,7 +195,7 @@ def plan_decks(
     cache = project.cache / "build"
     manifest_path = cache / "manifest.json"
     manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    theme_files = themes.theme_files()
+    theme_files = themes.theme_files(project.themes)
     keys = {d.name: _deck_key(d, theme_files, head_tags(d), outputs.get(d.path)) for d in decks}
     stale = [
         d for d in decks
@@ -246,7 +244,7 @@ def compile_decks(
 def _deck_key(deck: Deck, theme_files: list[Path], tags: str, outputs: PageOutputs | None) -> str:
     refs = [deck.path.parent / r.rel for r in deck.refs]
     frozen = outputs.key if outputs else "-"
-    return sha256_of(BUILD_FORMAT, TEXTBOOK_FORMAT, deck.text, tags, MARP_CONFIG, frozen, *CELL_HTML_SOURCES,
+    return sha256_of(BUILD_FORMAT, TEXTBOOK_FORMAT, package_version(), deck.text, tags, frozen,
                      *theme_files, *refs)
 
 
@@ -290,7 +288,7 @@ def _compile(
     src = _stage_sources(cache, decks, "src-html", outputs, f"{SITE_ASSETS_FROM_DECK}/outputs/")
     out = cache / "out-html"
     shutil.rmtree(out, ignore_errors=True)
-    theme_css = themes.themes_for_marp(cache / "themes-html", SITE_ASSETS_FROM_DECK + "/fonts")
+    theme_css = themes.themes_for_marp(cache / "themes-html", SITE_ASSETS_FROM_DECK + "/fonts", project.themes)
     run_marp(project, src, out, theme_css, worker=worker)
     for deck in decks:
         html_path = out / deck.name / "index.html"
@@ -322,7 +320,7 @@ def _export_pdfs(project: Project, cache: Path, decks: list[Deck], outputs: dict
     fonts_url = (fonts_site / "assets" / "fonts").resolve().as_uri()
     twemoji_url = (fonts_site / "assets" / "twemoji").resolve().as_uri() + "/"
     katex_url = (fonts_site / KATEX_FOLDER / "fonts").resolve().as_uri() + "/"
-    run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url), pdf=True,
+    run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url, project.themes), pdf=True,
              twemoji_base=twemoji_url, katex_fonts=katex_url, fonts_url=fonts_url)
     for deck in decks:
         made = out / deck.name / "index.pdf"

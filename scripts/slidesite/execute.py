@@ -27,11 +27,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from . import cell_worker
-from .cell_worker import CellJob, PageJob
+from .cell_messages import CellJob, Finished, Message, PageEnd, PageJob, Started
 from .cells import Cell
 from .errors import BuildError
 from .files import sha256_of
+from .paths import package_version
 
 # Bump when what is stored for the same inputs changes.
 OUTPUTS_FORMAT = "2"
@@ -54,7 +54,7 @@ class Output:
 class CellOutput:
     status: str  # ok | error | interrupted | live-only
     outputs: list[Output] = field(default_factory=list)
-    # An exercise's: the check lines' values on the solution (livecode_check.serialise).
+    # An exercise's: the check lines' values on the solution (slidesite.livecode.check.serialise).
     expected: list[dict[str, Any]] | None = None
 
     @property
@@ -127,9 +127,13 @@ class OutputStore:
 
 def page_key(page: PageCells) -> str:
     """What the outputs depend on: cells and their options, modules, runner, versions."""
-    runner = sorted(cell_worker.RUNTIME_PY.glob("*.py"))
     cells = [f"{c.code}\0{sorted(c.options.items())}\0{c.solution}\0{c.checks}" for c in page.cells]
-    return sha256_of(OUTPUTS_FORMAT, *_versions(), *cells, *runner, Path(cell_worker.__file__), *page.modules)
+    return sha256_of(OUTPUTS_FORMAT, _code_version(), *_versions(), *cells, *page.modules)
+
+
+def _code_version() -> str:
+    """The code that runs cells: the runner, the cell process and this module."""
+    return package_version("livecode", "cell_worker.py", "cell_messages.py", "execute.py")
 
 
 @functools.cache  # reading package metadata costs milliseconds a call; installs do not change mid-build
@@ -138,11 +142,11 @@ def _versions() -> tuple[str, ...]:
 
 
 def execute(
-    pages: Iterable[PageCells], cache: Path, log: Callable[[str], None] = print, *, keep_warm: bool = False
+    pages: Iterable[PageCells], cache: Path, processes: CellProcesses, log: Callable[[str], None] = print,
 ) -> dict[Path, PageOutputs]:
     """Outputs of every page's cells, from the cache or by running them; BuildError on a bad cell.
 
-    keep_warm: leave a cell process started for the next call (`serve`, where an edit comes next).
+    processes: where the cells run (a build closes it after; `serve` keeps it warm for the next edit).
     """
     store = OutputStore(cache)
     done: dict[Path, PageOutputs] = {}
@@ -157,13 +161,9 @@ def execute(
     if not stale:
         return done
     log(f"cells: running {len(stale)} page(s): {', '.join(p.source.name for p, _ in stale)}")
-    try:
-        with ThreadPoolExecutor(max_workers=PARALLEL_PAGES) as pool:
-            runs = [pool.submit(run_page, page, store.figures) for page, _ in stale]
-            errors = [run.exception() for run in runs]
-    finally:
-        if not keep_warm:
-            WARM.close()
+    with ThreadPoolExecutor(max_workers=PARALLEL_PAGES) as pool:
+        runs = [pool.submit(run_page, page, store.figures, processes) for page, _ in stale]
+        errors = [run.exception() for run in runs]
     for error in errors:
         if error is not None:
             raise error
@@ -174,7 +174,7 @@ def execute(
     return done
 
 
-def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[CellOutput]:
+def run_page(page: PageCells, figures: Path, processes: CellProcesses, *, check: bool = True) -> list[CellOutput]:
     """Run one page's cells in a process of its own; the first bad cell raises BuildError if check."""
     job = PageJob(
         tuple(CellJob(c.index, c.code, c.live_only, c.solution, tuple(c.checks)) for c in page.cells),
@@ -183,7 +183,7 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
     )
     results = {c.index: CellOutput("live-only") for c in page.cells if c.live_only}
     by_index = {c.index: c for c in page.cells}
-    worker = WARM.take()
+    worker = processes.take()
     running: Cell | None = None
     started = (0.0, 0.0)  # the running cell's start: process CPU seconds, wall-clock seconds
     heard = time.monotonic()  # when the process last said something
@@ -206,22 +206,22 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
                 if time.monotonic() - heard < STARTUP_LIMIT:
                     continue
                 message = GONE
-            if message[0] == "gone":
+            if message is GONE:
                 cell = running or page.cells[0]
                 raise _cell_error(page, cell, f"ended the Python process it ran in{worker.last_words()}")
-            if message[0] == "start":
-                running = by_index[message[1]]
+            if isinstance(message, Started):
+                running = by_index[message.index]
                 started = (worker.cpu_seconds(), time.monotonic())
-            elif message[0] == "done":
-                _, index, status, outputs, asked_input, exercise = message
-                result = CellOutput(status, [Output(k, t) for k, t in outputs])
+            elif isinstance(message, Finished):
+                cell = by_index[message.index]
+                result = CellOutput(message.status, [Output(k, t) for k, t in message.outputs])
                 if check:
-                    _check(page, by_index[index], result, asked_input)
-                if exercise is not None:
-                    result.expected = _check_exercise(page, by_index[index], exercise)
-                results[index] = result
+                    _check(page, cell, result, message.asked_input)
+                if message.exercise is not None:
+                    result.expected = _check_exercise(page, cell, message.exercise)
+                results[message.index] = result
                 running = None
-            elif message[0] == "end":
+            elif isinstance(message, PageEnd):
                 break
     finally:
         worker.close()
@@ -229,13 +229,13 @@ def run_page(page: PageCells, figures: Path, *, check: bool = True) -> list[Cell
 
 
 class CellProcess:
-    """One `python -m slidesite.cell_worker`, talked to over a socket pair."""
+    """One `python -m slidesite.cell_worker FD FONT`, talked to over a socket pair."""
 
-    def __init__(self) -> None:
+    def __init__(self, font: Path) -> None:
         ours, theirs = socket.socketpair()
         self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "slidesite.cell_worker", str(theirs.fileno())],
+            [sys.executable, "-m", "slidesite.cell_worker", str(theirs.fileno()), str(font)],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=self.stderr,
         )
@@ -243,8 +243,8 @@ class CellProcess:
         self.conn = Connection(ours.detach())
         self.ready = False
 
-    def receive(self, limit: float) -> tuple[Any, ...] | None:
-        """The next message; None when limit seconds pass, ("gone",) when the process ended."""
+    def receive(self, limit: float) -> Message | object | None:
+        """The next message; None when limit seconds pass, GONE when the process ended."""
         if not self.ready:
             if not self.conn.poll(STARTUP_LIMIT):
                 return GONE
@@ -256,7 +256,7 @@ class CellProcess:
         if not self.conn.poll(limit):
             return None
         try:
-            message: tuple[Any, ...] = self.conn.recv()
+            message: Message = self.conn.recv()
         except (EOFError, OSError):
             return GONE
         return message
@@ -284,10 +284,12 @@ class CellProcess:
         self.stderr.close()
 
 
-class WarmProcesses:
-    """Cell processes started ahead of need, so a page waits for a fork and imports only rarely."""
+class CellProcesses:
+    """Where pages' cells run: one process per page, started ahead of need (spares), so a page waits
+    for numpy's and matplotlib's imports only rarely. font: the Japanese font figures use."""
 
-    def __init__(self, spares: int) -> None:
+    def __init__(self, font: Path, spares: int = 1) -> None:
+        self.font = font
         self.spares = spares
         self.ready: list[CellProcess] = []
         self.lock = threading.Lock()
@@ -295,9 +297,9 @@ class WarmProcesses:
 
     def take(self) -> CellProcess:
         with self.lock:
-            process = self.ready.pop(0) if self.ready else CellProcess()
+            process = self.ready.pop(0) if self.ready else CellProcess(self.font)
             while len(self.ready) < self.spares:
-                self.ready.append(CellProcess())
+                self.ready.append(CellProcess(self.font))
         return process
 
     def close(self) -> None:
@@ -307,11 +309,10 @@ class WarmProcesses:
             self.ready = []
 
 
-GONE: tuple[Any, ...] = ("gone",)
+GONE = object()  # what receive() says when the process has ended
 WALL_FACTOR = 4  # a cell may take this many times its limit in wall-clock time (waiting, not computing)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STARTUP_LIMIT = 120.0  # seconds for a fresh process to import numpy and matplotlib
-WARM = WarmProcesses(spares=1)
 
 
 def _check(page: PageCells, cell: Cell, result: CellOutput, asked_input: bool) -> None:

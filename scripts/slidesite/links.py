@@ -82,3 +82,10 @@ def add_anchor_ids(page: Page, html_text: str) -> None:
     """
     if page.present_anchor_ids is not None:
         page.present_anchor_ids.update(html.unescape(m.group(2)) for m in ANCHOR_ID.finditer(html_text))
+
+
+def relative_url(url: str, page_url: str) -> str:
+    """url (from the site root) as seen from the page at page_url (`lectures/01/` or `about.html`)."""
+    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
+    relative = posixpath.relpath(url or ".", base or ".")
+    return relative + "/" if url.endswith("/") and not relative.endswith("/") else relative

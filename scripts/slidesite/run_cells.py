@@ -7,16 +7,21 @@ process of its own, so the output is what the page shows before anyone presses R
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cells import Cell, find_cells
 from .deck import module_list, split_front_matter
 from .errors import BuildError
-from .execute import CellOutput, PageCells, run_page
+from .execute import CellOutput, CellProcesses, PageCells, run_page
+from .livecode import runner
+from .livecode_assets import figure_font_path
+from .paths import Project
 
 
 @dataclass
@@ -43,13 +48,37 @@ def page_cells(path: Path) -> PageCells:
     return PageCells(path, find_cells(text), [path.parent / m for m in module_list(meta)])
 
 
-def run_cells(path: Path) -> Iterator[CellRun]:
-    """Run every live cell of one file in order, in one namespace, as the build and the browser do."""
+def run_cells(path: Path, project: Project | None = None) -> Iterator[CellRun]:
+    """Run every live cell of one file in order, in one namespace, as the build and the browser do.
+
+    project: whose runtime cache has the figures' font (default: the project in the current folder)."""
     page = page_cells(path)
-    with tempfile.TemporaryDirectory(prefix="run-cells-") as figures:
-        results = run_page(page, Path(figures), check=False)
+    font = figure_font_path((project or Project.at(Path.cwd())).runtime_cache)
+    processes = CellProcesses(font, spares=0)
+    try:
+        with tempfile.TemporaryDirectory(prefix="run-cells-") as figures:
+            results = run_page(page, Path(figures), processes, check=False)
+    finally:
+        processes.close()
     for cell, result in zip(page.cells, results, strict=True):
         yield CellRun(cell, result)
+
+
+@contextmanager
+def page_session(path: Path) -> Iterator[tuple[runner.Session, list[Cell]]]:
+    """A runner Session for one file's cells in this process (for tests that look inside the namespace),
+    its modules importable by name from a folder of their own, as at build."""
+    page = page_cells(path)
+    runner.setup(font_path=None)
+    with tempfile.TemporaryDirectory(prefix="page-session-") as folder:
+        for module in page.modules:
+            shutil.copyfile(module, Path(folder) / module.name)
+        runner.use_module_dir(folder)
+        try:
+            yield runner.Session(), page.cells
+        finally:
+            runner.use_module_dir(None)
+            runner.Session()  # forgets the file's modules
 
 
 def run_file(path: Path, verbose: bool = False) -> list[str]:

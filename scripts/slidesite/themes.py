@@ -41,9 +41,13 @@ FONT_PACKAGES: tuple[FontPackage, ...] = (
 )
 
 
-def theme_files() -> list[Path]:
-    """The Marp theme CSS files, in a stable order."""
-    return sorted(THEME_DIR.glob("*.css"))
+def theme_files(own: Path | None = None) -> list[Path]:
+    """The Marp theme CSS files decks may use, in a stable order: the shipped ones and a project's own
+    (own: its theme/ folder), where a file whose `@theme` name is a shipped one's replaces it."""
+    by_name = {theme_name(path): path for path in sorted(THEME_DIR.glob("*.css"))}
+    if own is not None and own.is_dir() and own.resolve() != THEME_DIR.resolve():
+        by_name.update({theme_name(path): path for path in sorted(own.glob("*.css"))})
+    return [by_name[name] for name in sorted(by_name)]
 
 
 def theme_name(css_file: Path) -> str:
@@ -54,18 +58,20 @@ def theme_name(css_file: Path) -> str:
     return match.group(1)
 
 
-def known_themes() -> set[str]:
-    """Every theme name a deck may use: ours plus Marp's built-in ones."""
-    return {theme_name(path) for path in theme_files()} | MARP_BUILTIN_THEMES
+def known_themes(own: Path | None = None) -> set[str]:
+    """Every theme name a deck may use: ours, the project's own (see theme_files) and Marp's built-in ones."""
+    return {theme_name(path) for path in theme_files(own)} | MARP_BUILTIN_THEMES
 
 
-def themes_for_marp(out_dir: Path, fonts_url: str) -> list[Path]:
+def themes_for_marp(out_dir: Path, fonts_url: str, own: Path | None = None) -> list[Path]:
     """Write the theme CSS for marp-cli `--theme-set` with fonts loaded from `fonts_url`."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob("*.css"):  # a project theme that was removed or renamed
+        stale.unlink()
     written = []
-    for source in theme_files():
+    for source in theme_files(own):
         css = source.read_text(encoding="utf-8").replace(FONT_URL_BASE, fonts_url.rstrip("/"))
-        target = out_dir / source.name
+        target = out_dir / f"{theme_name(source)}.css"
         _write_if_changed(target, css)
         written.append(target)
     return written

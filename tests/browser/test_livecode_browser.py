@@ -86,7 +86,7 @@ def test_notebook_semantics_traceback_and_xss(site: tuple[Path, StaticServer], p
     out = run(page, 3)
     assert cell(page, 3).get_attribute("data-state") == "error"
     assert 'File "<cell 3>", line 3' in out and "ZeroDivisionError" in out
-    assert "livecode_runner" not in out and "_pyodide" not in out
+    assert "slidesite" not in out and "_pyodide" not in out
 
     out = run(page, 4)
     assert cell(page, 4).get_attribute("data-state") == "error"
@@ -137,7 +137,7 @@ def test_snapshot_start_is_fresh_per_interpreter(site: tuple[Path, StaticServer]
     page.evaluate("c => { window.__livecode.cells[0].editor.code = c; }", patched)
     assert run(page, 1).strip() == "True"
     page.evaluate("c => { window.__livecode.cells[0].editor.code = c; }", FRESH)
-    assert first[1:] == ["1", "/home/pyodide", "module://livecode_mpl_backend"], first
+    assert first[1:] == ["1", "/home/pyodide", "module://slidesite.livecode.mpl_backend"], first
     page.evaluate("window.__livecode.runtime.restart()")
     second = run(page, 1).split()
     assert second[1:] == first[1:] and second[0] != first[0]
@@ -166,7 +166,7 @@ def test_plain_path_without_speedups(site: tuple[Path, StaticServer], page: Page
     assert timing["speedups"] == f"off: {reason}"
     assert timing["snapshot"] is False
     assert timing["lastRun"]["dynlibs"] == {"precompiled": 0, "reused": 0}
-    # Python's zipimport is left alone too (livecode_runner.setup(speedups=False)).
+    # Python's zipimport is left alone too (runner.setup(speedups=False)).
     code = "import zipimport\nprint(getattr(zipimport.zipimporter.invalidate_caches, '_livecode', False))"
     page.evaluate("c => { window.__livecode.cells[1].editor.code = c; }", code)
     assert run(page, 2).strip() == "False"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, StaticServer
 from playwright.sync_api import Page, Worker
+from slidesite.paths import Project
 from test_livecode_browser import LOAD, cell, run, wait_state
 
 pytestmark = pytest.mark.browser
@@ -202,7 +203,8 @@ def mkdocs_site(runtime_assets: Path, serve: Callable[..., StaticServer], tmp_pa
         check=True,
         capture_output=True,
     )
-    install_runtime(site)
+    repo = Project.at(ROOT)
+    install_runtime(site, cache=repo.runtime_cache, node_modules=repo.node_modules)
     return server
 
 

@@ -13,27 +13,20 @@ or when a starter passes every check. On top of that, here:
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
-import os
-import sys
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import livecode_check
 import numpy as np
 import pytest
+from slidesite.cells import Cell, find_cells
+from slidesite.livecode import check as livecode_check
+from slidesite.livecode import runner
+from slidesite.livecode_fence import defined_names
+from slidesite.run_cells import CellRun, page_session, run_cells
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from slidesite.cells import Cell, find_cells  # noqa: E402
-from slidesite.deck import module_list, split_front_matter  # noqa: E402
-from slidesite.livecode_fence import defined_names  # noqa: E402
-from slidesite.run_cells import CellRun, run_cells  # noqa: E402
 
 # deck -> its exercises in order: a name the solution defines, and how many hints it has.
 EXERCISES: dict[str, list[tuple[str, int]]] = {
@@ -49,6 +42,7 @@ EXERCISES: dict[str, list[tuple[str, int]]] = {
     ],
     "slides/05-nn-training.md": [("fit_all", 2)],
     "slides/06-nn-implementation.md": [("predict", 2)],
+    "slides/07-competitions.md": [("my_features", 2)],
     "slides/parameter-optimization.md": [("MySGD", 2), ("Momentum", 2)],
 }
 DECKS = sorted(EXERCISES)
@@ -87,6 +81,7 @@ ANSWERS: dict[tuple[str, str], list[Any]] = {
         -math.log(_sigmoid(2.0) + 1) / 5,
         HARD_MIN,
     ],
+    ("slides/07-competitions.md", "my_features"): [True, True],
     ("slides/parameter-optimization.md", "MySGD"): [
         [[-7.0, 2.0], [-7.0 + 0.95 * 0.7, 2.0 - 0.95 * 4.0]],
         [3.0 * 0.97**5, -1.0 * 0.4**5],  # x ← (1 - η/10) x, y ← (1 - 2η) y
@@ -155,6 +150,13 @@ OTHER_RIGHT: dict[tuple[str, str], list[str]] = {
         "def predict(params, X):\n    return forward(params, X)[-1][:, 0] > 0.5",  # booleans
         "def predict(params, X):\n    p = forward(params, X)[-1].ravel()\n    return np.where(p >= 0.5, 1.0, 0.0)",
     ],
+    ("slides/07-competitions.md", "my_features"): [
+        # species and sex alone (no bill columns); a full one-hot with lstsq's minimum-norm answer
+        "def my_features(idx):\n    sp = species[idx]\n    return np.column_stack([ones(idx), num[idx, 2],\n"
+        "        sp == 'Chinstrap', sp == 'Gentoo', sex[idx] == 'male'])",
+        "def my_features(idx):\n    return np.column_stack([ones(idx), num[idx, :3],\n"
+        "        *(species[idx] == s for s in np.unique(species)), sex[idx] == 'female'])",
+    ],
     ("slides/parameter-optimization.md", "MySGD"): [
         "class MySGD:\n    def __init__(self, lr=0.1):\n        self.lr = lr\n"
         "    def update(self, params, grads):\n        for k, g in grads.items():\n"
@@ -195,6 +197,10 @@ WRONG: dict[tuple[str, str], list[str]] = {
     ("slides/06-nn-implementation.md", "predict"): [
         "def predict(params, X):\n    return (forward(params, X)[-1] > 0.5).astype(int)",  # shape (n, 1)
         "def predict(params, X):\n    return (forward(params, X)[-1][:, 0] < 0.5).astype(int)",
+    ],
+    ("slides/07-competitions.md", "my_features"): [
+        "def my_features(idx):\n    return np.column_stack([ones(idx), num[idx, 2], num[idx, 0]])",  # barely better
+        "def my_features(idx):\n    return np.vstack([ones(idx)[:, 0], num[idx, 2], sex[idx] == 'male'])",  # 1 column = 1 penguin
     ],
     ("slides/parameter-optimization.md", "MySGD"): [
         "class MySGD:\n    def __init__(self, lr=0.1):\n        self.lr = lr\n"
@@ -296,67 +302,41 @@ def test_cells_after_an_exercise_print_what_the_slides_state(built: dict[str, li
         assert output in printed and quote in text, output
 
 
-def _run_deck(name: str, at_exercise: Callable[[Cell, dict[str, Any]], None]) -> None:
-    """Run a deck's cells in one namespace, in-process; at each exercise: starter, at_exercise, solution."""
-    path = ROOT / name
-    text = path.read_text(encoding="utf-8")
-    meta, _ = split_front_matter(text, path)
-    folders = list(dict.fromkeys(str((path.parent / m).parent) for m in module_list(meta)))
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    import matplotlib.pyplot as plt
-
-    namespace: dict[str, Any] = {"__name__": "__main__"}
-    sys.path[:0] = folders
-    try:
-        for cell in find_cells(text):
-            with _quiet():
-                exec(compile(cell.code, f"<{path.name} cell {cell.index}>", "exec"), namespace)
+def _run_deck(name: str, at_exercise: Callable[[Cell, runner.Session], None]) -> None:
+    """Run a deck's cells in one Session, in-process; at each exercise: starter, at_exercise, solution."""
+    with page_session(ROOT / name) as (session, cells):
+        for cell in cells:
+            session.run_cell(cell.code, cell.index, _ignore)
             if cell.exercise:
-                at_exercise(cell, namespace)
-                with _quiet():
-                    exec(compile(cell.solution, f"<{path.name} solution {cell.index}>", "exec"), namespace)
-            plt.close("all")
-    finally:
-        for folder in folders:
-            sys.path.remove(folder)
+                at_exercise(cell, session)
+                session.run_quietly(cell.solution, f"solution {cell.index}")
 
 
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    with (
-        contextlib.redirect_stdout(io.StringIO()),
-        contextlib.redirect_stderr(io.StringIO()),
-        warnings.catch_warnings(),
-    ):
-        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from")  # figures in CPython
-        yield
+def _ignore(kind: str, text: str) -> None:
+    pass
 
 
-def _results(cell: Cell, namespace: dict[str, Any], code: str, expected: list[dict[str, Any]]) -> list[bool]:
-    with _quiet():
-        exec(compile(code, "<answer>", "exec"), namespace)
-        got = livecode_check.evaluate(cell.checks, namespace)
-    return [livecode_check.compare(e, g)[0] for e, g in zip(expected, got, strict=True)]
+def _results(cell: Cell, session: runner.Session, code: str, expected: list[dict[str, Any]]) -> list[bool]:
+    session.run_quietly(code, "answer")
+    return [r["ok"] for r in session.check(cell.checks, expected, "ok")]
 
 
 @pytest.mark.parametrize("name", DECKS)
 def test_other_right_answers_pass_and_mistakes_fail(name: str) -> None:
     seen: list[str] = []
 
-    def at_exercise(cell: Cell, namespace: dict[str, Any]) -> None:
+    def at_exercise(cell: Cell, session: runner.Session) -> None:
         key = exercise_key(cell)
         seen.append(key)
-        starter = livecode_check.evaluate(cell.checks, namespace)
-        with _quiet():
-            exec(compile(cell.solution, "<solution>", "exec"), namespace)
-            expected = livecode_check.evaluate(cell.checks, namespace)
-        assert not all(livecode_check.compare(e, s)[0] for e, s in zip(expected, starter, strict=True))
+        solved = session.solve(cell.index, cell.solution, cell.checks)
+        assert solved["starter_passes"] is False
+        expected = solved["expected"]
         for code in OTHER_RIGHT.get((name, key), []):
-            passed = _results(cell, namespace, code, expected)
+            passed = _results(cell, session, code, expected)
             failed = [c for c, p in zip(cell.checks, passed, strict=True) if not p]
             assert failed == [], f"{key}: a right answer fails these checks\n{code}"
         for code in WRONG.get((name, key), []):
-            assert not all(_results(cell, namespace, code, expected)), f"{key}: a wrong answer passes\n{code}"
+            assert not all(_results(cell, session, code, expected)), f"{key}: a wrong answer passes\n{code}"
 
     _run_deck(name, at_exercise)
     assert seen == [key for key, _ in EXERCISES[name]]

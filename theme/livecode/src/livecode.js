@@ -7,9 +7,13 @@
 // runtime.js (worker lifecycle, job queue), cell.js (a cell's DOM and buttons),
 // output.js (rendering output), storage.js (saved edits), hints.js (NameError hint),
 // page.js (page setup, instant navigation, preload), marp.js (deck glue),
-// mirror.js (presenter → audience); worker.js and speedups.js run in the worker.
+// mirror.js (presenter → audience); worker.js and speedups.js run in the worker. Ink on
+// slides (ink*.js) is its own bundle, which marp.js loads in a deck's window only.
 import { config } from "./config.js";
 import { allCells } from "./cell.js";
+import { loadInk } from "./marp.js";
+import { addDeckLinks } from "./decklinks.js";
+import { registerOffline } from "./offline.js";
 import { startPages } from "./page.js";
 import { runtime } from "./runtime.js";
 
@@ -19,3 +23,6 @@ window.__livecode = { runtime, config, workerStarts: 0, get cells() {
 } };
 
 startPages();
+loadInk();
+registerOffline(runtime);
+addDeckLinks();

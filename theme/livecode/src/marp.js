@@ -1,6 +1,7 @@
 // Glue to Marp's bespoke deck: which slide is shown, CodeMirror re-measuring when a
-// slide with cells becomes active, and `autorun` cells running once they are shown.
-import { IS_NEXT_PREVIEW } from "./config.js";
+// slide with cells becomes active, `autorun` cells running once they are shown, and ink.
+import { ASSETS, IN_IFRAME, IS_NEXT_PREVIEW } from "./config.js";
+import { inkMirror } from "./mirror.js";
 
 function isShown(cell) {
   // In a Marp deck only the active slide counts as shown.
@@ -59,4 +60,14 @@ export function watchAutorun(cells) {
 // Stop watching the previous page's autorun cells (a new page is being set up).
 export function stopAutorun() {
   if (autorunObserver) autorunObserver.disconnect();
+}
+
+// Ink on the slides (ink.js, its own bundle) in a deck's window: drawn and kept in a deck
+// opened on its own and in presenter view, shown read-only in the presenter's next-slide
+// preview, never in a deck embedded in a textbook page nor on any other page.
+export function loadInk() {
+  if (!document.querySelector(".bespoke-marp-parent") || (IN_IFRAME && !IS_NEXT_PREVIEW)) return;
+  import(new URL("ink.js", ASSETS).href)
+    .then((m) => m.startInk(inkMirror, { readOnly: IN_IFRAME }))
+    .catch((err) => console.warn("livecode: ink not loaded", err));
 }

@@ -1,7 +1,8 @@
 // Presenter view → audience window: Marp's presenter view is a second window with its
 // own copy of the deck, so a cell run there would otherwise never reach the projector.
 // The presenter window publishes what its cells show (code, state, output); the
-// audience window of the same deck repeats it. Only the presenter runs Python.
+// audience window of the same deck repeats it. Only the presenter runs Python. Ink on the
+// slides uses the same channel in both directions (inkMirror).
 const params = new URLSearchParams(location.search);
 const VIEW = params.get("view");
 const IS_DECK = () => !!document.querySelector(".bespoke-marp-parent, svg[data-marpit-svg]");
@@ -25,5 +26,17 @@ export function publish(cell, type, data = {}) {
 export function subscribe(apply) {
   if (VIEW || !IS_DECK()) return;
   const ch = open();
-  if (ch) ch.onmessage = (event) => apply(event.data);
+  if (ch) ch.onmessage = (event) => event.data && event.data.cell !== undefined && apply(event.data);
 }
+
+// Ink (ink.js) goes both ways, between every window of the deck, on the same channel.
+export const inkMirror = {
+  broadcast(msg) {
+    const ch = open();
+    if (ch) ch.postMessage(msg);
+  },
+  listen(fn) {
+    const ch = open();
+    if (ch) ch.addEventListener("message", (event) => fn(event.data));
+  },
+};

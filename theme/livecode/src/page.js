@@ -5,6 +5,7 @@ import { allCells, Cell, setCells } from "./cell.js";
 import { el } from "./dom.js";
 import { stopAutorun, watchAutorun, watchSlides } from "./marp.js";
 import { subscribe } from "./mirror.js";
+import { announceDownload } from "./offline.js";
 import { runtime } from "./runtime.js";
 import { refreshProgress } from "./storage.js";
 
@@ -62,6 +63,7 @@ function setupPage() {
   watchSlides(allCells);
   watchAutorun(allCells);
   schedulePreload(allCode, modules);
+  if (window.__livecode.preloadPolicy === "touch" && !IN_IFRAME && !IS_NEXT_PREVIEW) announceDownload(allCells, runtime);
 }
 
 // When to start Python before the first Run. Outputs are computed at build, so reading

@@ -1,17 +1,22 @@
 // The Web Worker that owns Pyodide. It never touches the page: it receives the messages
 // of protocol.js (init, run, preload) and sends back text and PNG images.
-import runnerSource from "../py/livecode_runner.py";
-import backendSource from "../py/livecode_mpl_backend.py";
-import checkSource from "../py/livecode_check.py";
+// The Python runner: the package slidesite.livecode (the build runs the same files in CPython);
+// `slidesite-runner` is an esbuild alias for that folder (livecode_assets.py).
+import initSource from "slidesite-runner/__init__.py";
+import runnerSource from "slidesite-runner/runner.py";
+import backendSource from "slidesite-runner/mpl_backend.py";
+import checkSource from "slidesite-runner/check.py";
 import { FONT_PATH, Packages } from "./packages.js";
 import { dispatch, toPage } from "./protocol.js";
 import { MPLCONFIGDIR, speedups } from "./speedups.js";
 
-const RUNTIME_DIR = "/lib/livecode";
+const RUNTIME_DIR = "/lib/livecode"; // holds the package slidesite.livecode
+const RUNNER_FILES = { "__init__.py": initSource, "runner.py": runnerSource, "mpl_backend.py": backendSource, "check.py": checkSource };
 const HOME = "/home/pyodide";
 
 let pyodide = null;
 let runner = null;
+let session = null; // the page's Session (runner.py)
 let packages = null;
 let page = null;
 let chain = Promise.resolve();
@@ -33,7 +38,7 @@ async function init(msg) {
   const { loadPyodide, version } = await import(/* @vite-ignore */ new URL("pyodide.mjs", msg.indexURL).href);
   const core = await speed.loadCore(loadPyodide, version, {
     indexURL: msg.indexURL,
-    env: { HOME, MPLBACKEND: "module://livecode_mpl_backend", MPLCONFIGDIR },
+    env: { HOME, MPLBACKEND: "module://slidesite.livecode.mpl_backend", MPLCONFIGDIR },
     stdout: (s) => console.log(s),
     stderr: (s) => console.warn(s),
   });
@@ -43,11 +48,13 @@ async function init(msg) {
   send(toPage.progress("Python を初期化中…", 0.8));
   if (msg.interruptBuffer) pyodide.setInterruptBuffer(new Int32Array(msg.interruptBuffer));
   pyodide.FS.mkdirTree(`${RUNTIME_DIR}/fonts`);
-  pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_runner.py`, runnerSource);
-  pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_mpl_backend.py`, backendSource);
-  pyodide.FS.writeFile(`${RUNTIME_DIR}/livecode_check.py`, checkSource);
+  pyodide.FS.mkdirTree(`${RUNTIME_DIR}/slidesite/livecode`);
+  pyodide.FS.writeFile(`${RUNTIME_DIR}/slidesite/__init__.py`, "");
+  for (const [name, text] of Object.entries(RUNNER_FILES)) {
+    pyodide.FS.writeFile(`${RUNTIME_DIR}/slidesite/livecode/${name}`, text);
+  }
   pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(RUNTIME_DIR)})`);
-  runner = pyodide.pyimport("livecode_runner");
+  runner = pyodide.pyimport("slidesite.livecode.runner");
   runner.setup(FONT_PATH, HOME, speed.on);
   const timing = {
     core: coreTime,
@@ -59,23 +66,23 @@ async function init(msg) {
   send(toPage.ready({ version: pyodide.version, isolated: !!msg.interruptBuffer, timing }));
 }
 
-// A new page: a fresh namespace, the page's modules in the cwd (importable by name).
+// A new page: a fresh Session, the page's modules in the cwd (importable by name).
 function setPage(id, modules) {
   page = id;
-  runner.new_namespace();
   for (const mod of modules || []) {
     // Only plain file names: a module lands in the worker's cwd, importable by name.
     const name = mod.name.split("/").pop();
     pyodide.FS.writeFile(`${HOME}/${name}`, mod.text);
   }
-  runner.new_namespace();
+  if (session) session.destroy();
+  session = runner.Session(); // forgets the previous page's modules
 }
 
 async function preload(msg) {
   const t0 = performance.now();
   const found = await packages.load(msg.code, { onMessage: () => {}, onError: (m) => console.warn(m) });
   const t1 = performance.now();
-  // Importing these takes seconds: warm them up (see warm_up in livecode_runner.py).
+  // Importing these takes seconds: warm them up (see warm_up in runner.py).
   const heavy = packages.packages.filter((name) => found.includes(name));
   if (heavy.length) runner.warm_up(heavy);
   send(toPage.preloaded({ packages: t1 - t0, warmUp: performance.now() - t1, at: performance.now() }));
@@ -98,34 +105,25 @@ async function run(msg) {
   send(toPage.start(msg.id));
   const post = (kind, text) => send(toPage.out(msg.id, kind, text));
   let status;
+  const solutions = pyodide.toPy((msg.prelude || []).map((pre) => [pre.cell, pre.code]));
   try {
-    for (const pre of msg.prelude || []) {
-      // An exercise's solution, for the names this cell uses; its output is not shown.
-      const quiet = runner.run(pre.code, `solution ${pre.cell}`, () => {}, msg.maxLines, msg.maxChars);
-      if (quiet !== "ok") post("notice", `演習（セル ${pre.cell}）の模範解答を実行できませんでした。\n`);
-    }
-    status = runner.run(msg.code, msg.cell, post, msg.maxLines, msg.maxChars);
+    // Exercises' solutions the cell needs run quietly first (Session.run_cell).
+    status = session.run_cell.callKwargs(msg.code, msg.cell, post, {
+      solutions, max_lines: msg.maxLines, max_chars: msg.maxChars,
+    });
   } catch (err) {
     status = "error";
     post("error", String(err));
+  } finally {
+    solutions.destroy();
   }
-  if (msg.check) send(toPage.checked(msg.id, check(msg.check, status)));
+  if (msg.check) {
+    const { lines, expected } = msg.check;
+    const results = session.check_json(JSON.stringify(lines), JSON.stringify(expected), status);
+    send(toPage.checked(msg.id, JSON.parse(results)));
+  }
   const t2 = performance.now();
   send(toPage.done(msg.id, status, { timing: { packages: t1 - t0, exec: t2 - t1, dynlibs: { ...packages.speedups.stats } } }));
-}
-
-// An exercise's check lines against the build's expected values, compared in Python (livecode_check.py).
-function check({ lines, expected }, status) {
-  if (status !== "ok") {
-    const message = status === "interrupted" ? "実行が止められました" : "コードがエラーで止まりました（上の出力）";
-    return lines.map((line) => ({ line, ok: false, message }));
-  }
-  const checker = pyodide.pyimport("livecode_check");
-  try {
-    return JSON.parse(checker.check_json(JSON.stringify(lines), JSON.stringify(expected)));
-  } finally {
-    checker.destroy();
-  }
 }
 
 const handlers = { init, preload, run };

@@ -158,12 +158,3 @@ def check(lines: list[str], expected: list[dict[str, Any]], namespace: dict[str,
         ok, message = compare(want, got)
         results.append({"line": line, "ok": ok, "message": message})
     return results
-
-
-def check_json(lines_json: str, expected_json: str) -> str:
-    """check() in the worker's page namespace, JSON in and out (what worker.js calls)."""
-    import livecode_runner
-
-    return json.dumps(check(json.loads(lines_json), json.loads(expected_json), livecode_runner.namespace),
-                      ensure_ascii=False)
-

@@ -12,6 +12,6 @@ FigureManager = FigureManagerBase
 
 
 def show(*args: Any, **kwargs: Any) -> None:
-    import livecode_runner
+    from .runner import capture_figures
 
-    livecode_runner.capture_figures()
+    capture_figures()

@@ -1,8 +1,12 @@
-"""Run live-cell code inside Pyodide's worker (also importable in CPython for tests).
+"""The one runner of live cells: the browser's worker (Pyodide) and the build (CPython) both use it.
 
-The worker calls `setup()` once, `new_namespace()` for each page, and `run()` for each
-cell; output goes to a `post(kind, text)` callback: kind is stdout, stderr, result,
-image (PNG as base64), error (a trimmed traceback) or notice (e.g. truncation).
+Call `setup()` once per interpreter, make a `Session` per page, and run each cell with
+`Session.run_cell`; output goes to a `post(kind, text)` callback: kind is stdout, stderr, result,
+image (PNG as base64), error (a trimmed traceback) or notice (e.g. truncation). An exercise is run
+the same way everywhere (see `Session`).
+
+This module and its siblings (check.py, mpl_backend.py) import nothing from the build: the worker
+writes them into Pyodide's file system as the package `slidesite.livecode`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import time
 import traceback
 import types
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TextIO
 
 Post = Callable[[str, str], Any]
@@ -31,27 +34,90 @@ FLUSH_INTERVAL = 0.05  # seconds between streamed output messages
 TRUNCATED = "… output truncated（出力が多すぎるため、ここから先は表示しません）\n"
 
 FONT_FAMILY = "LivecodeJP Gothic"
+NO_INPUT = "input() はライブセルでは使えません。値は変数に直接書いてください。"
+# The figure backend: this package's mpl_backend, by its import name (matplotlib's module:// form).
+BACKEND = "module://" + __name__.rpartition(".")[0] + ".mpl_backend"
 _font_path: str | None = None
 _user_module_dir: str | None = None
-namespace: dict[str, Any] = {}
 
 
-def _no_input(prompt: object = "") -> str:
-    raise RuntimeError("input() はライブセルでは使えません。値は変数に直接書いてください。")
+def _forget_user_modules() -> None:
+    """Drop modules imported from the page's own files, so the next page imports its own."""
+    if not _user_module_dir:
+        return
+    root = os.path.abspath(_user_module_dir)
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and os.path.dirname(os.path.abspath(file)) == root:
+            del sys.modules[name]
+    importlib.invalidate_caches()
 
 
-def new_namespace() -> dict[str, Any]:
-    """A fresh `__main__`-like namespace; also forgets modules imported from the page's files."""
-    global namespace
-    namespace = {"__name__": "__main__", "__builtins__": builtins, "input": _no_input}
-    if _user_module_dir:
-        root = os.path.abspath(_user_module_dir)
-        for name, module in list(sys.modules.items()):
-            file = getattr(module, "__file__", None)
-            if file and os.path.dirname(os.path.abspath(file)) == root:
-                del sys.modules[name]
-        importlib.invalidate_caches()
-    return namespace
+class Session:
+    """One page's cells, run in page order in one `__main__`-like namespace.
+
+    An exercise, everywhere: its code runs like any cell (the starter, or the reader's answer), then
+    its check lines are evaluated in the namespace. The build then runs the solution quietly
+    (`solve`: the expected values, and later cells see the solution's names); the browser compares
+    the reader's values with the build's (`check`), and a later cell that uses the names of an
+    exercise the reader has not solved gets that solution run quietly first (`run_cell(solutions=…)`).
+    """
+
+    def __init__(self) -> None:
+        _forget_user_modules()
+        self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins,
+                                          "input": self._no_input}
+        self.asked_input = False  # whether the last cell called input()
+
+    def _no_input(self, prompt: object = "") -> str:
+        self.asked_input = True
+        raise RuntimeError(NO_INPUT)
+
+    def run_cell(self, code: str, cell: int | str, post: Post, *, solutions: Any = (),
+                 max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> str:
+        """Run one cell ("ok", "error" or "interrupted"); solutions: (cell, code) pairs run quietly first."""
+        self.asked_input = False
+        for index, solution in solutions:
+            if self.run_quietly(solution, f"solution {index}")[0] != "ok":
+                post("notice", f"演習（セル {index}）の模範解答を実行できませんでした。\n")
+        return run(code, cell, post, self.namespace, max_lines, max_chars)
+
+    def run_quietly(self, code: str, name: str) -> tuple[str, str]:
+        """Run code whose output nobody sees: (status, the last line of its error or "")."""
+        errors: list[str] = []
+        status = run(code, name, lambda kind, text: errors.append(text) if kind == "error" else None,
+                     self.namespace)
+        lines = "".join(errors).strip().splitlines()
+        return status, (lines[-1] if lines else status) if status != "ok" else ""
+
+    def solve(self, cell: int, solution: str, checks: list[str]) -> dict[str, Any]:
+        """At build, right after an exercise's starter ran: the starter's check values, then the solution's
+        (the expected values); {"solution_error": …} when the solution raises."""
+        from .check import compare, evaluate
+
+        starter = evaluate(checks, self.namespace)
+        status, error = self.run_quietly(solution, f"solution {cell}")
+        if status != "ok":
+            return {"solution_error": error}
+        expected = evaluate(checks, self.namespace)
+        passes = [compare(e, s)[0] if "error" not in e else False for e, s in zip(expected, starter, strict=True)]
+        return {"expected": expected, "starter_passes": all(passes)}
+
+    def check(self, lines: list[str], expected: list[dict[str, Any]], status: str) -> list[dict[str, Any]]:
+        """In the browser, after the reader's code ran: each check line against the build's value."""
+        from .check import check
+
+        if status != "ok":
+            message = "実行が止められました" if status == "interrupted" else "コードがエラーで止まりました（上の出力）"
+            return [{"line": line, "ok": False, "message": message} for line in lines]
+        return check(lines, expected, self.namespace)
+
+    def check_json(self, lines_json: str, expected_json: str, status: str) -> str:
+        """`check` with JSON in and out (what worker.js calls)."""
+        import json
+
+        return json.dumps(self.check(json.loads(lines_json), json.loads(expected_json), status),
+                          ensure_ascii=False)
 
 
 class OutputSink:
@@ -242,22 +308,27 @@ def setup(font_path: str | None = None, module_dir: str | None = None, speedups:
 
     speedups=False (the worker's plain path, see speedups.js) leaves zipimport as it is.
     """
-    global _font_path, _user_module_dir
+    global _font_path
     if sys.platform == "emscripten" and speedups and sys.version_info[:2] == (3, 12):
         _keep_zip_directories()
     _font_path = font_path
-    _user_module_dir = module_dir
-    os.environ["MPLBACKEND"] = "module://livecode_mpl_backend"
-    here = str(Path(__file__).resolve().parent)
-    if here not in sys.path:
-        sys.path.append(here)
-    if module_dir and module_dir not in sys.path:
-        sys.path.insert(0, module_dir)
+    os.environ["MPLBACKEND"] = BACKEND
+    if module_dir:
+        use_module_dir(module_dir)
     if not any(isinstance(f, _MatplotlibHook) for f in sys.meta_path):
         sys.meta_path.insert(0, _MatplotlibHook())
     if "matplotlib" in sys.modules:
         _register_cjk_font(sys.modules["matplotlib"])
-    new_namespace()
+
+
+def use_module_dir(module_dir: str | None) -> None:
+    """The reader's own modules (the page's files) are importable by name from module_dir (None: none)."""
+    global _user_module_dir
+    if _user_module_dir and _user_module_dir != module_dir and _user_module_dir in sys.path:
+        sys.path.remove(_user_module_dir)
+    _user_module_dir = module_dir
+    if module_dir and module_dir not in sys.path:
+        sys.path.insert(0, module_dir)  # the one sys.path line: the reader's folder, as in the browser
 
 
 def warm_up(names: Any) -> None:
@@ -316,10 +387,11 @@ def run(
     code: str,
     cell: int | str,
     post: Post,
+    namespace: dict[str, Any],
     max_lines: int = MAX_LINES,
     max_chars: int = MAX_CHARS,
 ) -> str:
-    """Run one cell in the page namespace. Returns "ok", "error" or "interrupted"."""
+    """Run one piece of code in namespace. Returns "ok", "error" or "interrupted"."""
     global _sink
     filename = f"<cell {cell}>"
     lines = code.splitlines(keepends=True)

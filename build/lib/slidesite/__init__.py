@@ -1,0 +1,1 @@
+"""Build tooling: Marp decks and textbook pages for the lecture site."""

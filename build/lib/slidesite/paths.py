@@ -1,0 +1,47 @@
+"""Where files are: the package's own (beside this module) and a project's (beside its mkdocs.yml).
+
+What the browser gets (Marp themes, site CSS, the live-cell runtime's JS and CSS) is package data
+under `theme/`: in this repository a link to the top-level `theme/` folder, in a wheel a copy of it
+(pyproject.toml). Everything else a build reads or writes belongs to the project being built and
+is found from its mkdocs.yml (see `Project`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MARP_CONFIG = PACKAGE_DIR / "marp.config.mjs"
+MARP_WORKER = PACKAGE_DIR / "marp_worker.cjs"
+THEME_DIR = PACKAGE_DIR / "theme"
+SITE_CSS_DIR = THEME_DIR / "site"
+LIVECODE_DIR = THEME_DIR / "livecode"
+RUNNER_DIR = PACKAGE_DIR / "livecode"  # the Python runner: run at build and shipped to the browser
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders of the project being built, all absolute."""
+
+    root: Path  # the folder of mkdocs.yml
+    slides: Path
+    cache: Path  # the one cache root (cache_dir, default .cache/): build/, jinja/, runtime/
+    node_modules: Path  # marp-cli, esbuild, Pyodide, MathJax, fonts (`npm ci`)
+
+    @classmethod
+    def at(cls, root: Path, *, slides: str = "slides", cache: str = ".cache",
+           node_modules: str = "node_modules") -> Project:
+        """A project whose folders are given relative to root (absolute paths are taken as they are)."""
+        root = root.resolve()
+        return cls(root, root / slides, root / cache, root / node_modules)
+
+    @property
+    def themes(self) -> Path:
+        """The project's own Marp themes (theme/*.css): added to the shipped ones, or replacing one by name."""
+        return self.root / "theme"
+
+    @property
+    def runtime_cache(self) -> Path:
+        """The live-cell runtime built for the site: JS bundle, trimmed Pyodide, figure font."""
+        return self.cache / "runtime"
