@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 from project import run_build
 
 from .contrast import MIN_CONTRAST, NO_TRANSITIONS, low_contrast, set_scheme
-from .helpers import ARTIFACTS, font_loaded, screenshot
+from .helpers import ARTIFACTS, font_loaded, screenshot, slide_is_drawn
 
 SCHEMES = ("default", "slate")
 DARK_SCREENSHOTS = {"colors", "dark-title", "katex", "header-footer"}  # where the dark scheme changes colours
@@ -128,11 +128,10 @@ def test_katex_formulas_read_once_on_the_page_and_the_slides(corpus_url: str, pa
 def test_corpus_slides_draw(corpus_url: str, page: Page, name: str):
     page.goto(f"{corpus_url}slides/{name}/", wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")
-    count = page.locator("svg[data-marpit-svg]").count()
-    for number in range(1, min(count, 3) + 1):
+    for number in (1, 2):
         page.goto(f"{corpus_url}slides/{name}/#{number}")
         page.wait_for_timeout(150)
-        screenshot(page, f"corpus-slide-{name}-{number}")
+        assert slide_is_drawn(page, f"corpus-slide-{name}-{number}"), f"{name} slide {number} is blank"
 
 
 def test_pdfs_embed_katex_and_gaia_fonts_from_the_site(tmp_path: Path):
