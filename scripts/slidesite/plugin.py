@@ -6,7 +6,9 @@ The one adapter to MkDocs: each event hands MkDocs' objects, as plain paths and 
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .config import SlideSiteConfig, moved_settings
+from .marp.emoji import SITE_FOLDER as TWEMOJI_FOLDER
+from .marp.emoji import twemoji_in_navigation
 from .paths import Project
 from .serve.dev_server import cache_unchanging_files
 from .serve.memo import BuildMemo, StoredJSON
@@ -35,6 +39,7 @@ from .serve.speedups import (
     use_lean_search,
 )
 from .site.pipeline import Build, BuildFailed, Options, SourcePage
+from .site.static_assets import KATEX_CSS
 
 log = logging.getLogger("mkdocs.slidesite")
 
@@ -81,6 +86,8 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             raise PluginError(f"{config.config_file_path}: " + "; ".join(moved))
         # The site ships its own fonts: Material's default would load Roboto from Google's servers.
         config.theme["font"] = False
+        if KATEX_CSS not in config.extra_css:  # KaTeX decks' formulas on their pages (Marp's HTML, KaTeX's CSS)
+            config.extra_css.append(KATEX_CSS)
         settings = self.config
         project = Project.at(
             Path(config.config_file_path or ".").parent, slides=settings.slides_dir, cache=settings.cache_dir,
@@ -127,12 +134,16 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         if self.build is None:
             return html_text
         with _stopping():
-            return self.build.page_content(page.file.src_uri, html_text)
+            html_text = self.build.page_content(page.file.src_uri, html_text)
+        # Anchors put in after Markdown (cells, exercises, slide bodies) count for MkDocs' link validation.
+        add_anchor_ids(page, html_text)
+        return html_text
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         if self.build is None:
             return output
         assets = get_relative_url("assets", page.url)
+        output = twemoji_in_navigation(output, get_relative_url(TWEMOJI_FOLDER, page.url))
         return self.build.page_written(output, Path(page.file.abs_dest_path), assets)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -142,6 +153,19 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
             self.build.finish(Path(config.site_dir))
         if self.search_entries is not None:
             self.search_entries.prune()
+
+
+ANCHOR_ID = re.compile(r"""<[a-z][^>]*?\s(?:id|name)\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+
+
+def add_anchor_ids(page: Page, html_text: str) -> None:
+    """Record on a MkDocs page the ids its final HTML has, so links to them validate.
+
+    MkDocs collects anchors while converting Markdown; ids the plugin puts in afterwards (cells,
+    exercises, slide bodies) would otherwise be reported as missing on every build.
+    """
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids.update(html.unescape(m.group(2)) for m in ANCHOR_ID.finditer(html_text))
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from ..livecode.cell_html import Frozen, modules_html, transform_cells
 from ..paths import Project, package_version
 from ..run.execute import OutputStore, PageCells, PageOutputs
 from ..site.exercises import deck_labels
+from ..site.static_assets import KATEX_FOLDER, install_katex
 from ..source.deck import Deck, deck_names, read_deck
 from ..source.front_matter import key_line
 from ..textbook.page import FORMAT as TEXTBOOK_FORMAT
@@ -28,7 +29,7 @@ from .emoji import install_twemoji
 from .worker import MarpWorker, run_marp
 
 # Bump when the compiled output changes for the same inputs.
-BUILD_FORMAT = "4"
+BUILD_FORMAT = "5"
 SITE_ASSETS_FROM_DECK = "../../assets"
 OUTPUTS_URL = "assets/outputs/"  # build-time figures, relative to the site root
 
@@ -247,6 +248,18 @@ def _deck_key(deck: Deck, theme_files: list[Path], tags: str, outputs: PageOutpu
                      *theme_files, *refs)
 
 
+def with_title(markdown: str, deck: Deck) -> str:
+    """The deck's plain title (the site's rule, Deck.title) as Marp's `title`, for <title>, og:title and PDFs.
+
+    Without it marp-cli titles a deck with its first heading's raw Markdown (`**…**`, `<!-- fit -->`).
+    """
+    if deck.meta.get("title") or not markdown.startswith("---"):
+        return markdown
+    first_break = markdown.index("\n")
+    # JSON's string syntax is YAML's double-quoted scalar.
+    return f"{markdown[:first_break]}\ntitle: {json.dumps(deck.title, ensure_ascii=False)}{markdown[first_break:]}"
+
+
 def _stage_sources(
     cache: Path, decks: list[Deck], name: str, outputs: dict[Path, PageOutputs], figures_url: str
 ) -> Path:
@@ -260,6 +273,7 @@ def _stage_sources(
         found = outputs.get(deck.path)
         frozen = Frozen(found, figures_url, figures_dir) if found else None
         markdown = transform_cells(deck.text, frozen, slides=True, page=deck.name, labels=deck_labels(deck))
+        markdown = with_title(markdown, deck)
         markdown += themes.cell_output_style()
         (folder / "index.md").write_text(markdown, encoding="utf-8")
         for ref in deck.refs:
@@ -302,10 +316,12 @@ def _export_pdfs(project: Project, cache: Path, decks: list[Deck], outputs: dict
     fonts_site = cache / "pdf-site"
     themes.install_fonts(fonts_site, project.node_modules)
     install_twemoji(fonts_site, project.node_modules)
+    install_katex(fonts_site, project.node_modules)
     fonts_url = (fonts_site / "assets" / "fonts").resolve().as_uri()
     twemoji_url = (fonts_site / "assets" / "twemoji").resolve().as_uri() + "/"
+    katex_url = (fonts_site / KATEX_FOLDER / "fonts").resolve().as_uri() + "/"
     run_marp(project, src, out, themes.themes_for_marp(cache / "themes-pdf", fonts_url, project.themes), pdf=True,
-             twemoji_base=twemoji_url)
+             twemoji_base=twemoji_url, katex_fonts=katex_url, fonts_url=fonts_url)
     for deck in decks:
         made = out / deck.name / "index.pdf"
         if not made.exists():

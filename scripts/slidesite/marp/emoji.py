@@ -103,3 +103,19 @@ def used_twemoji(site_dir: Path) -> set[str]:
 
 
 USED = re.compile(r"twemoji/svg/([0-9a-f-]+\.svg)")
+
+
+# Navigation and table-of-contents entries (Material draws each title in one of these spans).
+NAV_TITLE = re.compile(r'(<span class="md-ellipsis">)(.*?)(</span>)', re.S)
+TAG = re.compile(r"(<[^>]+>)")
+
+
+def twemoji_in_navigation(page_html: str, base: str) -> str:
+    """Emoji in a built page's navigation and table of contents as the site's twemoji pictures
+    (headings are plain text there; without an emoji font a reader would see empty boxes)."""
+    def titles(match: re.Match[str]) -> str:
+        parts = TAG.split(match.group(2))
+        text = "".join(p if p.startswith("<") else twemoji_html(p, base) for p in parts)
+        return match.group(1) + text + match.group(3)
+
+    return NAV_TITLE.sub(titles, page_html)

@@ -1,5 +1,22 @@
 // marp-cli engine options (the rest of the setup is passed by marp.py beside this file).
+
+// The site's own web fonts (site/assets/fonts/, from npm @fontsource), seen from a deck; PDF export sets
+// SLIDESITE_FONTS_URL to a file:// URL of the same files.
+const fonts = process.env.SLIDESITE_FONTS_URL || '../../assets/fonts'
+const FONT_CDN_IMPORT = /@import\s+(?:url\()?["']https:\/\/fonts\.bunny\.net\/[^"']*["']\)?\s*;/g
+
 export default {
+  // Marp's built-in gaia theme imports Lato and Roboto Mono from a font CDN: the same theme, with
+  // the fonts taken from the site instead (a theme added under an existing name replaces it).
+  engine: ({ marp }) => {
+    const gaia = marp.themeSet.get('gaia')
+    if (gaia && gaia.css.includes('fonts.bunny.net')) {
+      marp.themeSet.add(
+        gaia.css.replace(FONT_CDN_IMPORT, `@import "${fonts}/lato.css";@import "${fonts}/roboto-mono.css";`),
+      )
+    }
+    return marp
+  },
   options: {
     // Emoji are twemoji pictures served by the site itself (site/assets/twemoji/svg/, from npm
     // @twemoji/svg): never Marp's default CDN. Decks live at /slides/<deck>/; PDF export sets
@@ -9,7 +26,12 @@ export default {
       unicode: 'twemoji',
       twemoji: { base: process.env.SLIDESITE_TWEMOJI_BASE || '../../assets/twemoji/', ext: 'svg' },
     },
-    // MathJax renders formulas to SVG at build time.
-    math: 'mathjax',
+    // MathJax renders formulas to SVG at build time; a deck that says `math: katex` gets KaTeX, whose
+    // fonts come from the site (site/assets/katex/fonts/, npm katex), never Marp's default CDN. PDF
+    // export sets SLIDESITE_KATEX_FONTS to a file:// URL of the same fonts.
+    math: {
+      lib: 'mathjax',
+      katexFontPath: process.env.SLIDESITE_KATEX_FONTS || '../../assets/katex/fonts/',
+    },
   },
 }

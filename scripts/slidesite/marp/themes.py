@@ -35,6 +35,9 @@ FONT_PACKAGES: tuple[FontPackage, ...] = (
     FontPackage("ibm-plex-sans", ("400", "400-italic", "700")),
     FontPackage("ibm-plex-sans-jp", ("400", "700")),
     FontPackage("ibm-plex-mono", ("400", "700")),
+    # Marp's built-in gaia theme imports these from a font CDN; marp.config.mjs points it here instead.
+    FontPackage("lato", ("400", "900")),
+    FontPackage("roboto-mono", ("400", "700")),
 )
 
 

@@ -61,12 +61,14 @@ class MarpWorker:
 
 def run_marp(
     project: Project, src_dir: Path, out_dir: Path, themes: list[Path], *, pdf: bool = False,
-    worker: MarpWorker | None = None, twemoji_base: str | None = None,
+    worker: MarpWorker | None = None, twemoji_base: str | None = None, katex_fonts: str | None = None,
+    fonts_url: str | None = None,
 ) -> None:
     """Convert every `<deck>/index.md` under src_dir into out_dir, in one marp-cli process.
 
     HTML conversions go to `worker` (a marp-cli kept running by `serve`) when it is given and alive.
-    twemoji_base: where the emoji pictures are (marp.config.mjs); by default the site's, seen from a deck.
+    twemoji_base, katex_fonts, fonts_url: where the emoji pictures, KaTeX's fonts and the site's web fonts are
+    (marp.config.mjs); by default the site's, seen from a deck.
     """
     args = [
         str(marp_command(project)), "--no-stdin", "--config-file", str(MARP_CONFIG), "--html",
@@ -77,6 +79,10 @@ def run_marp(
     env = dict(os.environ)
     if twemoji_base:
         env["SLIDESITE_TWEMOJI_BASE"] = twemoji_base
+    if katex_fonts:
+        env["SLIDESITE_KATEX_FONTS"] = katex_fonts
+    if fonts_url:
+        env["SLIDESITE_FONTS_URL"] = fonts_url
     if pdf:
         args += ["--pdf", "--allow-local-files", "--browser-path", browser_path(), "--browser-timeout", "120"]
         # Chromium refuses to run as root without --no-sandbox; marp-cli passes this through.

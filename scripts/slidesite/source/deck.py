@@ -327,6 +327,8 @@ def _apply_directives(slides: list[Slide], meta: dict[str, object], in_code: lis
         for body, line in comments_with_lines(slide.lines, slide.line, mask):
             found = parse_directives(body)
             if found is None:
+                if body.strip() == "fit" and ATX_HEADING.match(slide.lines[line - slide.line]):
+                    continue  # Marp's keyword for a heading scaled to the slide's width, not a note
                 if body.strip():
                     slide.notes.append(Note(body.strip(), line))
             else:

@@ -18,6 +18,7 @@ VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
 )
 BG_URL = re.compile(r"""background-image:\s*url\((["']?)(.*?)\1\)""")
+BG_FILTER = re.compile(r"(?:^|;)\s*filter:\s*([^;]+)")
 # Marp's own markers on a slide's elements; they mean nothing on a page.
 HEADING = re.compile(r"^h[1-6]$")
 # MathJax's SVG output is generated, well-formed and never nested: kept whole instead of parsed
@@ -33,7 +34,8 @@ class SlideHTML:
     number: int
     classes: list[str]
     body: list[Node]  # top-level nodes of the slide's <section>, balanced
-    backgrounds: list[tuple[str, str]] = field(default_factory=list)  # (url, alt) of `![bg](…)` images
+    # (url, alt, filter) of `![bg](…)` images; filter is the CSS `filter` of `![bg sepia](…)` or ""
+    backgrounds: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -174,7 +176,7 @@ def parse_slides(page: str) -> list[SlideHTML]:
     parser.feed(MATH.sub(stash, page))
     parser.close()
     slides: list[SlideHTML] = []
-    pending_bg: list[tuple[str, str]] = []
+    pending_bg: list[tuple[str, str, str]] = []
     for section in parser.sections:
         kind = section.get("data-marpit-advanced-background")
         if kind == "background":
@@ -201,15 +203,17 @@ def _drop_marp_script(body: list[Node]) -> None:
         return
 
 
-def _backgrounds(section: Node) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def _backgrounds(section: Node) -> list[tuple[str, str, str]]:
+    found: list[tuple[str, str, str]] = []
 
     def walk(node: Node) -> None:
         if node.tag == "figure":
-            m = BG_URL.search(html.unescape(node.get("style") or ""))
+            style = html.unescape(node.get("style") or "")
+            m = BG_URL.search(style)
             if m:
                 caption = next((c.text() for c in node.children if c.tag == "figcaption"), "")
-                found.append((m.group(2), caption.strip()))
+                image_filter = BG_FILTER.search(style)
+                found.append((m.group(2), caption.strip(), image_filter.group(1).strip() if image_filter else ""))
         for child in node.children:
             walk(child)
 

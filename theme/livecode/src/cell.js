@@ -95,6 +95,7 @@ export class Cell {
     });
     this.updateEdited();
     this.scheme();
+    followScheme(this);
     this.showBuilt();
     if (IS_NEXT_PREVIEW) this.runBtn.disabled = true;
   }
@@ -122,6 +123,7 @@ export class Cell {
 
   // Light or dark token colours, from the background the theme gives the cell.
   scheme() {
+    if (!this.root.isConnected) return;
     const bg = getComputedStyle(this.root).backgroundColor;
     const m = bg.match(/\d+(\.\d+)?/g);
     if (!m || (m.length > 3 && parseFloat(m[3]) === 0)) return;
@@ -324,4 +326,21 @@ export class Cell {
     this.append("error", `${message}\n`);
     this.addButton("retry", LABELS.retry);
   }
+}
+
+// Material's palette toggle recolours the page without a reload: the cells on it pick their token
+// colours again (one observer for every cell; cells gone with instant navigation are dropped).
+const schemeFollowers = new Set();
+let schemeObserver = null;
+
+function followScheme(cell) {
+  schemeFollowers.add(cell);
+  if (schemeObserver || !document.body) return;
+  schemeObserver = new MutationObserver(() => {
+    for (const each of schemeFollowers) {
+      if (each.root.isConnected) each.scheme();
+      else schemeFollowers.delete(each);
+    }
+  });
+  schemeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 }
