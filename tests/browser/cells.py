@@ -5,9 +5,31 @@ from __future__ import annotations
 import html
 import re
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 FINISHED = ("done", "error", "stopped")
+LOAD = 240_000  # ms: Pyodide start plus numpy/matplotlib on a loaded 2-core machine
+
+
+def cell(page: Page, i: int) -> Locator:
+    return page.locator(f'.livecode[data-cell="{i}"]')
+
+
+def wait_state(page: Page, i: int, states: tuple[str, ...], timeout: int = LOAD) -> str | None:
+    page.wait_for_function(
+        "([i, states]) => { const c = document.querySelector(`.livecode[data-cell=\"${i}\"]`);"
+        " return c && states.includes(c.dataset.state); }",
+        arg=[i, list(states)],
+        timeout=timeout,
+    )
+    return cell(page, i).get_attribute("data-state")
+
+
+def run(page: Page, i: int, timeout: int = LOAD) -> str:
+    """Click Run on cell i, wait until it has finished, return its output text."""
+    cell(page, i).locator('[data-action="run"]').click()
+    wait_state(page, i, ("done", "error", "stopped"), timeout)
+    return cell(page, i).locator(".livecode-output").inner_text()
 
 
 def wait_for_cells(page: Page, count: int, timeout: float = 120000) -> None:

@@ -13,14 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import static_server
 
-from .helpers import REPO
+from tests.support.server import static_server
+
+from .helpers import REPO, TEST_PORT
 
 SITE = REPO / ".cache" / "test-site"
-# Material's instant navigation only intercepts links under site_url (port included), so the
-# test site is built for, and served at, this fixed address.
-TEST_PORT = int(os.environ.get("SLIDESITE_TEST_PORT", "8765"))
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import REPO
+
 ARTIFACTS = REPO / "tests" / "artifacts"
+# Material's instant navigation only intercepts links under site_url (port included), so the
+# test site is built for, and served at, this fixed address.
+TEST_PORT = int(os.environ.get("SLIDESITE_TEST_PORT", "8765"))
 
 
 def screenshot(page: Page, name: str) -> Path:

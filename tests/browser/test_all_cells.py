@@ -5,15 +5,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import offline_context
 from playwright.sync_api import Browser, BrowserContext
 from slidesite.marp.compile import discover
 from slidesite.source.cells import find_cells
 from slidesite.source.deck import module_list, split_front_matter
 
+from tests.support import REPO
+from tests.support.server import offline_context
+
 from .cells import frozen_texts, run_all_cells, wait_for_cells
 
-REPO = Path(__file__).resolve().parents[2]
 FROZEN_EQUALS_LIVE = ("lectures/03-autodiff/", "lectures/02-gradient-descent/")
 
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import static_server
 from playwright.sync_api import Locator, Page, expect
-from project import F_PRIME_EXERCISE, MINIMAL_MKDOCS, deck, make_project
+
+from tests.support import REPO
+from tests.support.project import F_PRIME_EXERCISE, MINIMAL_MKDOCS, deck, make_project
+from tests.support.server import static_server
 
 from .helpers import screenshot
 
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide" / "livecode.md"
+GUIDE = REPO / "docs" / "guide" / "livecode.md"
 LOAD = 240_000  # ms: Pyodide start on a loaded 2-core machine
 pytestmark = pytest.mark.browser
 

@@ -13,10 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import StaticServer, write_page
-from playwright.sync_api import Locator, Page, Worker
+from playwright.sync_api import Page, Worker
 
-LOAD = 240_000  # ms: Pyodide start plus numpy/matplotlib on a loaded 2-core machine
+from tests.support.pages import write_page
+from tests.support.server import StaticServer
+
+from .cells import cell, run, wait_state
+
 pytestmark = pytest.mark.browser
 
 GRADIENT = """import math
@@ -31,27 +34,6 @@ t = np.linspace(0, 2 * np.pi, 100)
 plt.plot(t, np.sin(t))
 plt.title("損失関数の推移")
 plt.show()"""
-
-
-def cell(page: Page, i: int) -> Locator:
-    return page.locator(f'.livecode[data-cell="{i}"]')
-
-
-def wait_state(page: Page, i: int, states: tuple[str, ...], timeout: int = LOAD) -> str | None:
-    page.wait_for_function(
-        "([i, states]) => { const c = document.querySelector(`.livecode[data-cell=\"${i}\"]`);"
-        " return c && states.includes(c.dataset.state); }",
-        arg=[i, list(states)],
-        timeout=timeout,
-    )
-    return cell(page, i).get_attribute("data-state")
-
-
-def run(page: Page, i: int, timeout: int = LOAD) -> str:
-    """Click Run on cell i, wait until it has finished, return its output text."""
-    cell(page, i).locator('[data-action="run"]').click()
-    wait_state(page, i, ("done", "error", "stopped"), timeout)
-    return cell(page, i).locator(".livecode-output").inner_text()
 
 
 @pytest.fixture()

@@ -15,10 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, StaticServer
 from playwright.sync_api import Page, Worker
 from slidesite.paths import Project
-from test_livecode_browser import LOAD, cell, run, wait_state
+
+from tests.support import REPO as ROOT
+from tests.support.server import StaticServer
+
+from .cells import LOAD, cell, run, wait_state
 
 pytestmark = pytest.mark.browser
 MARP = ROOT / "node_modules" / ".bin" / "marp"

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import static_server
-from marp_corpus import FEATURES, built_corpus_site, make_corpus_project
 from playwright.sync_api import Page
-from project import run_build
+
+from tests.support.marp_corpus import FEATURES, built_corpus_site, make_corpus_project
+from tests.support.project import run_build
+from tests.support.server import static_server
 
 from .contrast import MIN_CONTRAST, NO_TRANSITIONS, low_contrast, set_scheme
 from .helpers import ARTIFACTS, font_loaded, screenshot, slide_is_drawn

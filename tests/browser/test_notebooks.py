@@ -19,12 +19,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import static_server
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 from slidesite.site.notebook import TAG_CHECK, TAG_ELSEWHERE, TAG_LIVE_ONLY
 
-from .conftest import TEST_PORT
+from tests.support.server import static_server
+
+from .helpers import TEST_PORT
 
 PARALLEL = 3
 RIGHT, WRONG = "✔", "✘"

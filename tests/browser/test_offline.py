@@ -14,12 +14,12 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import offline_context, static_server
 from playwright.sync_api import Browser, Page
 from slidesite.site import offline
 
-from .conftest import TEST_PORT
-from .helpers import screenshot
+from tests.support.server import offline_context, static_server
+
+from .helpers import TEST_PORT, screenshot
 
 LOAD = 240_000  # ms: Pyodide's first start on a loaded 2-core machine
 LECTURE = "lectures/02-gradient-descent/"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from project import deck, make_project
+
+from tests.support.project import deck, make_project
 
 pytestmark = pytest.mark.browser
 

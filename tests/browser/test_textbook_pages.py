@@ -8,16 +8,14 @@ that draw Japanese code are the site's web fonts, not the machine's fonts-noto-c
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .helpers import REPO, screenshot
+from tests.support.torture_decks import SLIDE, built_torture_site  # noqa: E402
 
-sys.path.insert(0, str(REPO / "tests"))
-from torture_decks import SLIDE, built_torture_site  # noqa: E402
+from .helpers import screenshot
 
 pytestmark = pytest.mark.browser
 PAGES = ("course-ch01", "course-ch02", "extra")
@@ -39,7 +37,7 @@ def torture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def torture_url(torture_site: Path) -> Iterator[str]:
-    from conftest import StaticServer
+    from tests.support.server import StaticServer
 
     server = StaticServer(torture_site)
     yield server.url + "/"

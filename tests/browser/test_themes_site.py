@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import OfflineGuard, StaticServer, offline_context, static_server
 from playwright.sync_api import Browser, BrowserContext, Page
 from slidesite.marp import themes
 from slidesite.paths import SITE_CSS_DIR
+
+from tests.support.server import OfflineGuard, StaticServer, offline_context, static_server
 
 from .helpers import REPO, font_loaded, open_pages, slide_is_drawn, style
 

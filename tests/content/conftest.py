@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from slidesite.run.run_cells import run_cells
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import REPO as ROOT
 
 
 @pytest.fixture(scope="session")

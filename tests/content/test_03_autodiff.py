@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from slidesite.run.run_cells import run_cells
 from slidesite.source.cells import find_cells
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import REPO
+
 DECK = REPO / "slides" / "03-autodiff.md"
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from slidesite.run.run_cells import run_file
 
-ROOT = Path(__file__).resolve().parents[2]
-
+from tests.support import REPO as ROOT
 
 # File -> strings its cells must print (each one is quoted in the page text or notes).
 EXPECTED: dict[str, list[str]] = {

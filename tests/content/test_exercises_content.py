@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,7 @@ from slidesite.livecode.cell_html import defined_names
 from slidesite.run.run_cells import CellRun, page_session, run_cells
 from slidesite.source.cells import Cell, find_cells
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import REPO as ROOT
 
 # deck -> its exercises in order: a name the solution defines, and how many hints it has.
 EXERCISES: dict[str, list[tuple[str, int]]] = {

@@ -18,7 +18,7 @@ import pytest
 from slidesite.run.run_cells import page_session
 from slidesite.source.cells import Cell, find_cells
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import REPO as ROOT
 
 # deck -> strings its cells print; the ones without a newline also appear in the deck's text.
 STATED: dict[str, list[str]] = {

@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from slidesite.run.run_cells import page_session
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import REPO as ROOT
 
 NN = "slides/06-nn-implementation.md"
 COMP = "slides/07-competitions.md"

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import REPO as ROOT
+
 SEED_DIRS = [ROOT / "tests" / "content" / "seeds", Path("/work/shared/seeds")]
 MIN_RUN = 45
 

@@ -4,7 +4,6 @@ runner shipped to the browser imports nothing from the build."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from slidesite.paths import PACKAGE_DIR
 

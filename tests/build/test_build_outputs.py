@@ -4,9 +4,10 @@ import json
 import re
 from pathlib import Path
 
-from project import deck, make_project, run_build
 from slidesite.livecode.output_html import LIVE_ONLY_NOTE
 from slidesite.run.run_cells import run_cells
+
+from tests.support.project import deck, make_project, run_build
 
 CELLS = """\
 <!-- _header: 出力 -->

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
-from project import MINIMAL_MKDOCS, make_project
 from slidesite.build import apply_build_options
 from slidesite.config import CDN_PYODIDE
 from slidesite.errors import SetupError
 from slidesite.plugin import SlideSitePlugin
+
+from tests.support.project import MINIMAL_MKDOCS, make_project
 
 
 def plugin_of(root: Path) -> SlideSitePlugin:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from slidesite.marp import themes
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import REPO as ROOT
 
 # ---- Fast checks of the Python helpers ---------------------------------------
 

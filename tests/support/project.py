@@ -8,7 +8,7 @@ from pathlib import Path
 
 from slidesite.paths import Project
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support import REPO
 
 MINIMAL_DOCS = {"index.md": "# ホーム\n\n<!-- slidesite:lectures -->\n"}
 MINIMAL_MKDOCS = """\

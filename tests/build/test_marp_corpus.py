@@ -13,9 +13,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from marp_corpus import DECKS, FEATURES, built_corpus_site, make_corpus_project, plain_marp
-from project import REPO, run_build
 from slidesite.textbook.slide_html import Node, parse_slides
+
+from tests.support.marp_corpus import DECKS, FEATURES, built_corpus_site, make_corpus_project, plain_marp
+from tests.support.project import REPO, run_build
 
 SLIDE_SVG = re.compile(r"<svg data-marpit-svg.*?</svg>\s*(?=<svg data-marpit-svg|</div>|<script|$)", re.S)
 

@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-from project import deck, make_project, run_build
+
+from tests.support.project import deck, make_project, run_build
 
 LEAD = "<!-- _class: lead -->\n\n# **講義タイトル**\n\n---\n\n<!-- _header: 本文 -->\n\nテキスト\n"
 

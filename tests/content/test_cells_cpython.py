@@ -6,7 +6,8 @@ import pytest
 from slidesite.run.run_cells import run_file
 from slidesite.source.cells import find_cells
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support import REPO
+
 SOURCES = sorted(
     p for p in [*REPO.glob("slides/**/*.md"), *REPO.glob("docs/**/*.md")] if find_cells(p.read_text(encoding="utf-8"))
 )

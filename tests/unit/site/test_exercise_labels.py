@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from project import F_PRIME_EXERCISE
+from tests.support.project import F_PRIME_EXERCISE
 from slidesite.site.exercises import _table_text, deck_labels, exercises_of, page_labels
 from slidesite.source.cells import find_cells
 from slidesite.source.deck import read_deck

@@ -14,7 +14,9 @@ import pytest
 from slidesite.livecode import assets as la
 from slidesite.paths import Project
 
-RUNTIME_CACHE = Project.at(Path(__file__).resolve().parents[1]).runtime_cache
+from tests.support import REPO
+
+RUNTIME_CACHE = Project.at(REPO).runtime_cache
 
 
 def test_site_gets_only_what_it_needs(runtime_assets: Path) -> None:

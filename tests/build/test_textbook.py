@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from slidesite.textbook.slide_html import balance_fragment, parse_slides, serialise
-from torture_decks import SLIDE, built_torture_site
+
+from tests.support.torture_decks import SLIDE, built_torture_site
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from project import deck, make_project
 from slidesite.serve.dev_server import MAX_AGE_SECONDS, cache_unchanging_files
 from slidesite.serve.memo import BuildMemo
+
+from tests.support.project import deck, make_project
 
 # Rebuilds as `mkdocs serve` runs them, in a process of their own: the config is loaded again for every
 # rebuild, the plugin instance stays (MkDocs keeps a plugin that has on_startup). Build to site1, apply

@@ -14,11 +14,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import offline_context, static_server
 from playwright.sync_api import Browser
 from slidesite.paths import Project
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support import REPO
+from tests.support.server import offline_context, static_server
 
 INTRO = """\
 ---

@@ -6,8 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from project import deck, make_project, run_build
 from slidesite.livecode.cell_html import script_json
+
+from tests.support.project import deck, make_project, run_build
 
 SOLUTION = 'def f(x: float) -> int:\n    return int(x > 1 and x < 5 & 7)  # "</script>"'
 EXERCISE = f"""\

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from project import F_PRIME_EXERCISE, deck, make_project, run_build
+from tests.support.project import F_PRIME_EXERCISE, deck, make_project, run_build
 
 EXERCISE = f"""\
 <!-- _header: 微分 -->

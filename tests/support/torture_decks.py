@@ -9,7 +9,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from project import REPO, make_project, run_build
+from tests.support.project import REPO, make_project, run_build
 
 LECTURE_1 = """\
 ---

@@ -13,6 +13,8 @@ from mkdocs.livereload import LiveReloadServer
 from slidesite.serve import speedups
 from slidesite.serve.speedups import POLL_SECONDS, cache_templates, nav_titles, poll_often
 
+from tests.support import REPO
+
 
 @pytest.fixture()
 def untested_versions(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,7 +151,7 @@ def test_theme_files_listed_once_are_the_files_mkdocs_lists(monkeypatch: pytest.
     from mkdocs.structure.files import File, Files
 
     monkeypatch.setattr(Files, "add_files_from_theme", Files.add_files_from_theme)  # restored after the test
-    config = load_config(str(Path(__file__).resolve().parents[1] / "mkdocs.yml"))
+    config = load_config(str(REPO / "mkdocs.yml"))
     env = config.theme.get_env()
     plain = Files([])
     plain.add_files_from_theme(env, config)

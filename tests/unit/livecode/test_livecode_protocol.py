@@ -8,11 +8,12 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "theme" / "livecode" / "src"
+from tests.support import REPO
+
+SRC = REPO / "theme" / "livecode" / "src"
 
 # Imports protocol.js and prints what the helpers build and what dispatch does.
 SCRIPT = """

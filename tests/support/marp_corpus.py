@@ -11,8 +11,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from project import REPO, make_project, run_build
-from torture_decks import png, site_mkdocs
+from tests.support.project import REPO, make_project, run_build
+from tests.support.torture_decks import png, site_mkdocs
 
 FEATURES: dict[str, str] = {}
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import importlib.util
 import math
 import sys
-from pathlib import Path
 
 import matplotlib
 import numpy as np
 import pytest
+
+from tests.support import REPO
 
 matplotlib.use("Agg")
 
 
 def _deck_module(name: str) -> object:
     """A module the decks import, loaded from slides/py by its path (as a deck's page loads it)."""
-    path = Path(__file__).resolve().parents[1] / "slides" / "py" / f"{name}.py"
+    path = REPO / "slides" / "py" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = sys.modules[name] = importlib.util.module_from_spec(spec)
