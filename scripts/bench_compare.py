@@ -29,6 +29,9 @@ def git(*args: str) -> str:
 def checkout(rev: str, dest: Path) -> Path:
     git("worktree", "add", "--detach", str(dest), rev)
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    if (ROOT / ".cache" / "runtime").is_dir():  # the runtime is keyed by its inputs: share this checkout's
+        (dest / ".cache").mkdir()
+        (dest / ".cache" / "runtime").symlink_to(ROOT / ".cache" / "runtime")
     return dest
 
 
@@ -44,7 +47,10 @@ def build(tree: Path) -> float:
 
 
 def full_build(tree: Path) -> float:
-    shutil.rmtree(tree / ".cache", ignore_errors=True)
+    """A build with every cache emptied but the live-cell runtime's (Pyodide trimmed once: the same in every
+    tree, kept in ~/.cache/slidesite before the single cache root, in .cache/runtime/ since)."""
+    for name in ("build", "jinja"):
+        shutil.rmtree(tree / ".cache" / name, ignore_errors=True)
     shutil.rmtree(tree / "site", ignore_errors=True)
     return build(tree)
 
