@@ -112,7 +112,14 @@ def _run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedP
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A course repository built by slidesite installed from a wheel into its own venv."""
     work = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(REPO), "-w", str(work / "dist")], work)
+    # From a copy of what the wheel is made of, so setuptools' build/ folder lands there, not in the repository.
+    source = work / "source"
+    shutil.copytree(REPO / "scripts" / "slidesite", source / "scripts" / "slidesite", symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "theme", source / "theme")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source), "-w", str(work / "dist")], work)
     wheel = next((work / "dist").glob("slidesite-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()

@@ -1,1 +1,0 @@
-"""Build tooling: Marp decks and textbook pages for the lecture site."""
