@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from slidesite.chromium import CHROMIUM_ARGS
+from slidesite.chromium import CHROMIUM, CHROMIUM_ARGS
 from slidesite.livecode.assets import install_runtime, runtime_head_tags
 from slidesite.paths import Project
 
@@ -211,7 +211,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--idle", type=float, default=10.0)
-    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--chromium", default=CHROMIUM)
     args = parser.parse_args(argv)
 
     site = Path(tempfile.mkdtemp(prefix="bench-livecode-"))

@@ -8,8 +8,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
-PYODIDE_VERSION = "0.27.7"
-CDN_PYODIDE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+from .livecode.assets import CDN_URL as CDN_PYODIDE
 
 
 class PyodideSource(c.OptionallyRequired[str]):

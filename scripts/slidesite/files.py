@@ -22,9 +22,10 @@ def place(src: Path, dst: Path) -> None:
 
 
 def mirror(src_dir: Path, dst_dir: Path, pattern: str = "**/*") -> None:
-    """Place every file of src_dir matching pattern under dst_dir, keeping relative paths."""
+    """Place every file of src_dir matching pattern under dst_dir, keeping relative paths; hidden files
+    (a cache's `.complete` marker, say) stay behind."""
     for src in src_dir.glob(pattern):
-        if src.is_file():
+        if src.is_file() and not src.name.startswith("."):
             place(src, dst_dir / src.relative_to(src_dir))
 
 

@@ -25,6 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..files import mirror
 from ..paths import LIVECODE_DIR, RUNNER_DIR
 
 PYODIDE_VERSION = "0.27.7"
@@ -69,26 +70,6 @@ def _fingerprint(paths: list[Path], extra: str = "") -> str:
         st = path.stat()
         digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
-
-
-def _link_tree(src: Path, dst: Path) -> None:
-    """Hard-link every file of src into dst (copy across devices); skip ones already linked."""
-    for path in src.rglob("*"):
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        target = dst / path.relative_to(src)
-        st = path.stat()
-        try:
-            tst = target.stat()
-            if tst.st_ino == st.st_ino and tst.st_dev == st.st_dev:
-                continue
-            target.unlink()
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, target)
-        except OSError:
-            shutil.copy2(path, target)
 
 
 def _publish(build: Path, final: Path) -> Path:
@@ -267,7 +248,7 @@ def _pyodide_dir(node_modules: Path, packages_from: str | None, cache: Path) -> 
             packages[name] = entry
         restricted = {"info": lock["info"], "packages": served_packages(packages)}
         (build / "pyodide-lock.json").write_text(json.dumps(restricted, indent=1), encoding="utf-8")
-        _link_tree(_font_dir(cache), build / EXTRAS)
+        mirror(_font_dir(cache), build / EXTRAS)
         _precompile(build, build / EXTRAS)
         _snapshot(build, build / EXTRAS)
         (build / ".complete").write_text(source, encoding="utf-8")
@@ -399,11 +380,11 @@ def install_runtime(
     """
     site_dir = Path(site_dir)
     node_modules = (node_modules or Path("node_modules")).resolve()
-    _link_tree(_bundle(node_modules, cache), site_dir / "assets" / "livecode")
+    mirror(_bundle(node_modules, cache), site_dir / "assets" / "livecode")
     if pyodide_url is None:
-        _link_tree(_pyodide_dir(node_modules, packages_from, cache), site_dir / "assets" / "pyodide")
+        mirror(_pyodide_dir(node_modules, packages_from, cache), site_dir / "assets" / "pyodide")
     else:
-        _link_tree(_font_dir(cache), site_dir / "assets" / "pyodide" / EXTRAS)
+        mirror(_font_dir(cache), site_dir / "assets" / "pyodide" / EXTRAS)
 
 
 def runtime_head_tags(

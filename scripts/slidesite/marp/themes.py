@@ -99,7 +99,7 @@ def install_fonts(site_dir: Path, node_modules: Path) -> None:
         for style in package.styles:
             css = (source_dir / f"{style}.css").read_text(encoding="utf-8")
             for file_name in _FONTSOURCE_SRC.findall(css):
-                _link_or_copy(source_dir / "files" / file_name, fonts_dir / package.name / file_name)
+                place(source_dir / "files" / file_name, fonts_dir / package.name / file_name)
             css_parts.append(_FONTSOURCE_SRC.sub(rf"src: url({package.name}/\g<file>) format('woff2');", css))
         _write_if_changed(fonts_dir / f"{package.name}.css", "\n".join(css_parts))
     install_twemoji(site_dir, node_modules, only_used=True)
@@ -110,8 +110,3 @@ def _write_if_changed(path: Path, text: str) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """Hardlink source to target (copy across file systems); skip if already the same."""
-    place(source, target)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
+from ..chromium import find_chromium
 from ..errors import BuildError, SetupError
 from ..paths import MARP_CONFIG, MARP_WORKER, Project
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 def marp_command(project: Project) -> Path:
@@ -23,7 +21,7 @@ def marp_command(project: Project) -> Path:
 
 
 def browser_path() -> str:
-    found = os.environ.get("CHROME_PATH") or (CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"))
+    found = find_chromium()
     if not found:
         raise SetupError("PDF export needs Chromium: run `apt-get install -y chromium` (scripts/test installs it)")
     return found
