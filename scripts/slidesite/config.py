@@ -43,7 +43,7 @@ class SlideSiteConfig(base.Config):
     # the cores the next rebuild needed: preload only once the author has stayed on the page this long.
     serve_preload_delay_ms = c.Type(int, default=5000)
 
-    # The speed-ups that reach into MkDocs', Material's, watchdog's and Jinja's internals (speedups.py);
+    # The speed-ups that reach into MkDocs', Material's, watchdog's and Jinja's internals (serve/speedups.py);
     # each already turns itself off with a dependency version it was not tested with.
     speedups = c.Type(bool, default=True)
 

@@ -1,4 +1,4 @@
-// marp-cli engine options (the rest of the setup is passed by marp.py beside this file).
+// marp-cli engine options (the rest of the setup is passed by worker.py beside this file).
 
 // The site's own web fonts (site/assets/fonts/, from npm @fontsource), seen from a deck; PDF export sets
 // SLIDESITE_FONTS_URL to a file:// URL of the same files.
