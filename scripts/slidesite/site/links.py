@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-
 # Start tags that load or link something; attribute values as MkDocs and our generators write them.
 LINKING_TAG = re.compile(r"<(?:a|img|iframe|link|script|source|video|audio)\b[^>]*>", re.I)
 URL_ATTR = re.compile(r"""\s(?:href|src)\s*=\s*(["'])(.*?)\1""", re.I | re.S)

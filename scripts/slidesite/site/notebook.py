@@ -31,13 +31,13 @@ from urllib.parse import urljoin
 import nbformat
 from nbformat import NotebookNode, from_dict
 
-from ..source.cells import Cell, cells_of, iter_fences
-from ..source.deck import COMMENT, EXTERNAL, MD_IMAGE, Deck, code_line_mask, split_front_matter
 from ..errors import BuildError
-from ..run.execute import CellOutput, PageOutputs
-from .exercises import deck_labels, default_label, page_labels
 from ..livecode.assets import EXTRAS, FONT_FILE, PACKAGES
 from ..paths import RUNNER_DIR
+from ..run.execute import CellOutput, PageOutputs
+from ..source.cells import Cell, cells_of, iter_fences
+from ..source.deck import COMMENT, EXTERNAL, MD_IMAGE, Deck, code_line_mask, split_front_matter
+from .exercises import deck_labels, default_label, page_labels
 
 NOTEBOOKS_DIR = "notebooks"  # in the site, relative to its root
 CHECK_MODULE = "livecode_check.py"  # the site's exercise comparison, copied next to the notebooks

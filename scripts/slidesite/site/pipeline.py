@@ -15,15 +15,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import BuildError, SetupError
+from ..files import mirror, place
 from ..livecode import assets as livecode_assets
-from . import notebook
-from . import offline
+from ..livecode.cell_html import Frozen, modules_html, put_nested_cells, transform_cells
 from ..marp import themes
+from ..marp.compile import (
+    OUTPUTS_URL,
+    SITE_ASSETS_FROM_DECK,
+    BuiltDeck,
+    compile_decks,
+    deck_cells,
+    plan_decks,
+    read_decks,
+)
+from ..paths import Project
+from ..run.execute import OutputStore, PageCells, PageOutputs, execute
+from ..serve.session import ServeSession
 from ..source.cells import CellOptionError, find_cells
 from ..source.deck import Deck
-from ..marp.compile import OUTPUTS_URL, SITE_ASSETS_FROM_DECK, BuiltDeck, compile_decks, deck_cells, plan_decks, read_decks
-from ..errors import BuildError, SetupError
-from ..run.execute import OutputStore, PageCells, PageOutputs, execute
+from ..textbook.page import put_slide_bodies
+from . import notebook, offline
 from .exercises import (
     EXERCISES_PAGE,
     Exercise,
@@ -33,14 +45,9 @@ from .exercises import (
     page_labels,
     progress_html,
 )
-from ..files import mirror, place
 from .lectures import LECTURE_LIST_MARKER, lecture_table
 from .links import check_site, relative_url
-from ..livecode.cell_html import Frozen, modules_html, put_nested_cells, transform_cells
-from ..paths import Project
-from ..serve.session import ServeSession
 from .static_assets import install_site_assets
-from ..textbook.page import put_slide_bodies
 
 
 class BuildFailed(Exception):

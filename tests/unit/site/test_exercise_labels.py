@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.project import F_PRIME_EXERCISE
 from slidesite.site.exercises import _table_text, deck_labels, exercises_of, page_labels
 from slidesite.source.cells import find_cells
 from slidesite.source.deck import read_deck
+
+from tests.support.project import F_PRIME_EXERCISE
 
 
 def test_a_deck_exercise_is_called_by_its_slides_header_else_its_first_heading(tmp_path: Path) -> None:
