@@ -19,6 +19,7 @@ import ast
 import base64
 import hashlib
 import json
+import os
 import posixpath
 import re
 import sys
@@ -33,7 +34,7 @@ from nbformat import NotebookNode, from_dict
 
 from ..errors import BuildError
 from ..livecode.assets import EXTRAS, FONT_FILE, PACKAGES
-from ..paths import RUNNER_DIR
+from ..paths import RUNNER_DIR, package_version
 from ..run.execute import CellOutput, PageOutputs
 from ..source.cells import Cell, cells_of, iter_fences
 from ..source.deck import COMMENT, EXTERNAL, MD_IMAGE, Deck, code_line_mask, split_front_matter
@@ -557,30 +558,39 @@ def check_answer(lines, expected, solution):
 '''
 
 
-_MADE: dict[str, tuple[str, bytes]] = {}  # name → (source key, notebook file): `serve` remakes what changed
-
-
 def _source_key(src: Source, site_url: str) -> str:
-    """What a notebook is made from: its text, its cells' outputs (their cache key), labels, modules, site."""
-    parts = [str(src.path), src.name, src.title, "\n".join(src.lines), src.outputs.key if src.outputs else "",
-             site_url, src.base_url, json.dumps([src.modules, src.labels, sorted(src.slide_starts.items())])]
+    """What a notebook is made from: its text, its cells' outputs (their cache key), labels, modules, site,
+    and the code that makes it (package_version)."""
+    parts = [package_version(), str(src.path), src.name, src.title, "\n".join(src.lines),
+             src.outputs.key if src.outputs else "", site_url, src.base_url,
+             json.dumps([src.modules, src.labels, sorted(src.slide_starts.items())])]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def notebooks_for(sources: Iterable[Source], site_url: str, figures: Path) -> dict[str, bytes]:
-    """Every source's notebook file by name; BuildError when two sources would share a name."""
+def notebooks_for(sources: Iterable[Source], site_url: str, figures: Path, cache: Path) -> dict[str, bytes]:
+    """Every source's notebook file by name, made once per source key and kept in cache (the project's
+    .cache/build/notebooks/: a rebuild reads what did not change); BuildError when two sources share a name."""
     made: dict[str, bytes] = {}
     paths: dict[str, Path] = {}
+    used: set[str] = set()
     for src in sources:
         if src.name in made:
             raise BuildError(src.path, f"its notebook would be named {src.name}.ipynb, like that of {paths[src.name]}")
-        key = _source_key(src, site_url)
-        kept = _MADE.get(src.name)
-        if kept is None or kept[0] != key:
+        stored = cache / f"{_source_key(src, site_url)}.ipynb"
+        used.add(stored.name)
+        if stored.exists():
+            data = stored.read_bytes()
+        else:
             data = nbformat.writes(make_notebook(src, site_url, figures)).encode("utf-8") + b"\n"
-            kept = _MADE[src.name] = (key, data)
-        made[src.name] = kept[1]
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp = stored.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(stored)
+        made[src.name] = data
         paths[src.name] = src.path
+    for old in cache.glob("*.ipynb"):  # notebooks of sources that changed or went
+        if old.name not in used:
+            old.unlink(missing_ok=True)
     return made
 
 
@@ -594,7 +604,7 @@ class Page:
 
 
 def install(site: Path, decks: list[Deck], pages: dict[str, Page], outputs: dict[str, PageOutputs],
-            site_url: str, figures: Path) -> dict[str, int]:
+            site_url: str, figures: Path, cache: Path) -> dict[str, int]:
     """Make every deck's and page's notebook and write them into the site; their sizes by name."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     sources = [deck_source(d, outputs.get(f"lectures/{d.name}.md"), site_url, deck_labels(d)) for d in decks]
@@ -603,7 +613,7 @@ def install(site: Path, decks: list[Deck], pages: dict[str, Page], outputs: dict
         src = page_source(page.path, uri, page.url, page.title, outputs.get(uri), site_url, {})
         src.labels = page_labels(text, src.cells)
         sources.append(src)
-    return write_notebooks(site, notebooks_for(sources, site_url, figures))
+    return write_notebooks(site, notebooks_for(sources, site_url, figures, cache))
 
 
 def page_links(decks: list[Deck], pages: dict[str, Page], repo_url: str | None) -> dict[str, NotebookLinks]:

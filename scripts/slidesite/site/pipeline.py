@@ -244,7 +244,8 @@ class Build:
             install_site_assets(site, project.node_modules)
             self._install_figures(site / OUTPUTS_URL)
             notebook.install(site, [b.deck for b in self.decks], self._notebook_pages, self.outputs,
-                             self.options.site_url, OutputStore(project.cache).figures)
+                             self.options.site_url, OutputStore(project.cache).figures,
+                             project.cache / "build" / "notebooks")
             themes.install_fonts(site, project.node_modules)
             livecode_assets.install_runtime(
                 site, cache=project.runtime_cache, pyodide_url=self.options.pyodide_url,

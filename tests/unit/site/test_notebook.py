@@ -228,8 +228,8 @@ def test_install_writes_every_notebook_and_refuses_two_of_one_name(tmp_path: Pat
     path.write_text(PAGE, encoding="utf-8")
     pages = {"a-b.md": Page(path, "a-b/", "A"), "a/b.md": Page(path, "a/b/", "B")}
     with pytest.raises(BuildError, match="a-b.ipynb"):
-        install(tmp_path / "site", [], pages, {}, SITE, tmp_path)
-    sizes = install(tmp_path / "site", [], {"a/b.md": pages["a/b.md"]}, {}, SITE, tmp_path)
+        install(tmp_path / "site", [], pages, {}, SITE, tmp_path, tmp_path / "cache")
+    sizes = install(tmp_path / "site", [], {"a/b.md": pages["a/b.md"]}, {}, SITE, tmp_path, tmp_path / "cache")
     assert set(sizes) == {"a-b"} and (tmp_path / "site" / "notebooks" / "livecode_check.py").exists()
     nbformat.validate(nbformat.read(tmp_path / "site" / "notebooks" / "a-b.ipynb", as_version=4))
 
