@@ -1,0 +1,128 @@
+"""Accessibility of the built site (issue #24): axe-core on every generated page and every deck in both
+colour schemes, and a keyboard-only walk (run a cell, check an exercise, move to the next slide).
+
+Cheap by design: one page load per page; both schemes are audited on that load (Material's palette
+switched in place; a deck's media emulation switched); a deck is audited with all its slides shown at once.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from .axe import audit, failing
+from .contrast import NO_TRANSITIONS, set_scheme
+from .helpers import screenshot
+
+SCHEMES = ("default", "slate")
+# Bespoke shows one slide and hides the rest (content-visibility, opacity): lay every slide out, one
+# under the other, so one audit reads them all.
+ALL_SLIDES = """
+html, body { overflow: visible !important; height: auto !important; }
+.bespoke-marp-parent { position: static !important; overflow: visible !important; }
+svg.bespoke-marp-slide { position: static !important; display: block !important; content-visibility: visible !important;
+  opacity: 1 !important; interactivity: auto !important; width: 1280px !important; height: 720px !important; }
+.bespoke-marp-osc { display: none !important; }
+"""
+
+
+def generated_pages(site: Path) -> list[str]:
+    found = sorted(p.parent.relative_to(site).as_posix() for p in site.glob("**/index.html"))
+    return [p for p in found if not p.startswith(("slides/", "assets/"))]
+
+
+def wait_for_cells(page: Page) -> None:
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.livecode-cell')].every(c => c.querySelector('.livecode .cm-content'))",
+        timeout=60_000,
+    )
+
+
+def test_axe_finds_nothing_serious_on_any_page_or_deck_in_either_scheme(built_site: Path, site_url: str, page: Page):
+    started = time.monotonic()
+    pages = generated_pages(built_site)
+    decks = sorted(p.parent.name for p in built_site.glob("slides/*/index.html"))
+    assert len(pages) >= 15 and len(decks) >= 10
+    problems: list[str] = []
+    for path in pages:
+        page.goto(f"{site_url}{path}/".replace("/./", "/"), wait_until="load")
+        wait_for_cells(page)
+        assert page.evaluate("document.documentElement.lang") == "ja", path
+        for scheme in SCHEMES:
+            set_scheme(page, scheme)
+            problems += [f"{path} [{scheme}] {v}" for v in failing(audit(page))]
+    for deck in decks:
+        page.goto(f"{site_url}slides/{deck}/", wait_until="load")
+        page.add_style_tag(content=NO_TRANSITIONS + ALL_SLIDES)
+        langs = page.evaluate("() => [document.documentElement.lang, ...[...document.querySelectorAll("
+                              "'section[id]')].map(s => s.lang)]")
+        assert set(langs) == {"ja"}, f"{deck}: lang {sorted(set(langs))}"
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            problems += [f"slides/{deck} [{scheme}] {v}" for v in failing(audit(page))]
+    print(f"axe: {len(pages)} pages and {len(decks)} decks, two schemes each, in {time.monotonic() - started:.1f} s")
+    assert not problems, f"{len(problems)} violations\n" + "\n".join(problems[:60])
+
+
+LOAD = 240_000  # ms: Pyodide's first start on a loaded 2-core machine
+
+FOCUSED_JS = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const ring = el.closest('.cm-editor') || el;
+  const style = getComputedStyle(ring);
+  return {
+    tag: el.tagName.toLowerCase(), cls: String(el.className || ''), action: el.dataset.action || '',
+    osc: el.dataset.bespokeMarpOsc || '', exercise: !!el.closest('.livecode[data-kind=exercise]'),
+    ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1,
+  };
+}
+"""
+
+
+def tab_to(page: Page, wanted: str, limit: int = 400) -> dict[str, object]:
+    """Press Tab until the focused element matches `wanted` (a JS predicate on FOCUSED_JS's record);
+    every element passed on the way must show a focus ring."""
+    unringed = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_JS)
+        if focused is None:
+            continue
+        if not focused["ring"]:
+            unringed.append(f"{focused['tag']}.{focused['cls']}")
+        if page.evaluate(f"f => ({wanted})(f)", focused):
+            assert not unringed, f"focused without a visible ring: {sorted(set(unringed))[:10]}"
+            return focused
+    raise AssertionError(f"Tab never reached {wanted}")
+
+
+def test_keyboard_only_runs_a_cell_checks_an_exercise_and_turns_a_slide(site_url: str, page: Page):
+    page.goto(f"{site_url}guide/livecode/", wait_until="load")
+    wait_for_cells(page)
+    page.add_style_tag(content=NO_TRANSITIONS)
+    # Run the first cell with Enter on its Run button.
+    tab_to(page, "f => f.action === 'run' && !f.exercise")
+    page.keyboard.press("Enter")
+    page.wait_for_selector('.livecode[data-output="live"]', timeout=LOAD)
+    # The exercise: into its editor, type the answer, leave with Esc + Tab, check with Enter.
+    tab_to(page, "f => f.exercise && f.cls.includes('cm-content')")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("def square_sum(values): return sum(v ** 2 for v in values)")
+    page.keyboard.press("Escape")
+    tab_to(page, "f => f.exercise && f.action === 'check'", limit=20)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.livecode[data-kind=exercise]').dataset.result === 'pass'", timeout=LOAD)
+    screenshot(page, "keyboard-exercise-passed")
+    # A deck: the next slide with the arrow key, then with the toolbar's button (focus ring on its dark bar).
+    page.goto(f"{site_url}slides/00-overview/", wait_until="load")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.hash === '#2'")
+    tab_to(page, "f => f.osc === 'next'", limit=30)
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash === '#3'")
+    screenshot(page, "keyboard-deck-toolbar-focus")
