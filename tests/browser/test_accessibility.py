@@ -102,9 +102,13 @@ def tab_to(page: Page, wanted: str, limit: int = 400) -> dict[str, object]:
     """Press Tab until the focused element matches `wanted` (a JS predicate on FOCUSED_JS's record);
     every element passed on the way must show a focus ring."""
     unringed = []
+    in_editor = False
     for _ in range(limit):
+        if in_editor:
+            page.keyboard.press("Escape")  # the editor keeps Tab for indenting: Esc, then Tab leaves it
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED_JS)
+        in_editor = bool(focused and "cm-content" in str(focused["cls"]))
         if focused is None:
             continue
         if not focused["ring"]:
