@@ -42,7 +42,8 @@ TEXTS_JS = r"""
     const node = walker.currentNode;
     const text = node.data.trim();
     const el = node.parentElement;
-    if (!text || !el || el.closest('svg, script, style, noscript, template')) continue;
+    // mjx-assistive-mml: MathJax's copy of a formula for screen readers, clipped out of sight.
+    if (!text || !el || el.closest('svg, script, style, noscript, template, mjx-assistive-mml')) continue;
     if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
