@@ -130,6 +130,7 @@ def tab_to(page: Page, wanted: str, limit: int = 400) -> dict[str, object]:
 
 
 def test_keyboard_only_runs_a_cell_checks_an_exercise_and_turns_a_slide(site_url: str, page: Page):
+    """Without a mouse (the figure's alt text at the end is checked with a click, not part of the walk)."""
     page.goto(f"{site_url}guide/livecode/", wait_until="load")
     wait_for_cells(page)
     page.add_style_tag(content=NO_TRANSITIONS)
@@ -147,6 +148,16 @@ def test_keyboard_only_runs_a_cell_checks_an_exercise_and_turns_a_slide(site_url
     page.wait_for_function(
         "() => document.querySelector('.livecode[data-kind=exercise]').dataset.result === 'pass'", timeout=LOAD)
     screenshot(page, "keyboard-exercise-passed")
+    # A figure drawn in the browser is described by what it shows, read from the PNG the runner made.
+    first = page.locator(".livecode").first
+    first.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type('import matplotlib.pyplot as plt\nplt.plot([1, 2], label="訓練")\n'
+                       'plt.legend(); plt.xlabel("時間"); plt.title("損失")\nplt.show()\n')
+    page.keyboard.press("Shift+Enter")
+    figure = first.locator("img.livecode-figure")
+    figure.wait_for(timeout=LOAD)
+    assert figure.get_attribute("alt") == "損失（横軸 時間、凡例 訓練）"
     # A deck: the next slide with the arrow key, then with the toolbar's button (focus ring on its dark bar).
     page.goto(f"{site_url}slides/00-overview/", wait_until="load")
     # The runtime (loaded after `load`) puts the toolbar in the tab order and brings its focus ring.
