@@ -47,13 +47,14 @@ class Project:
     slides: Path
     cache: Path  # the one cache root (cache_dir, default .cache/): build/, jinja/, runtime/
     node_modules: Path  # marp-cli, esbuild, Pyodide, MathJax, fonts (`npm ci`)
+    language: str = "en"  # the site's language (mkdocs.yml theme.language): decks without their own `lang`
 
     @classmethod
     def at(cls, root: Path, *, slides: str = "slides", cache: str = ".cache",
-           node_modules: str = "node_modules") -> Project:
+           node_modules: str = "node_modules", language: str = "en") -> Project:
         """A project whose folders are given relative to root (absolute paths are taken as they are)."""
         root = root.resolve()
-        return cls(root, root / slides, root / cache, root / node_modules)
+        return cls(root, root / slides, root / cache, root / node_modules, language)
 
     @property
     def themes(self) -> Path:

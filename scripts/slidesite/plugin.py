@@ -91,7 +91,7 @@ class SlideSitePlugin(BasePlugin[SlideSiteConfig]):
         settings = self.config
         project = Project.at(
             Path(config.config_file_path or ".").parent, slides=settings.slides_dir, cache=settings.cache_dir,
-            node_modules=settings.node_modules,
+            node_modules=settings.node_modules, language=str(config.theme.get("language") or "en"),
         )
         options = Options(
             pdf=settings.pdf, pyodide_url=settings.pyodide_url, pyodide_packages_from=settings.pyodide_packages_from,

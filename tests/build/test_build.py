@@ -166,7 +166,8 @@ def test_cells_inside_lists_and_admonitions_work_in_deck_and_pages(tmp_path):
     # Each cell is one line of HTML: its code, then the output computed at build.
     cell = ('<div class="livecode-cell" data-layout="below"><pre class="livecode-source" data-cell="1">'
             'for i in range(2):&#10;    print(i)</pre><div class="livecode-frozen" data-cell="1" data-status="ok">'
-            '<div class="livecode-output"><div class="livecode-text"><span class="livecode-stdout">0&#10;1&#10;</span>')
+            '<div class="livecode-output" role="region" tabindex="0" aria-label="セル 1 の出力">'
+            '<div class="livecode-text"><span class="livecode-stdout">0&#10;1&#10;</span>')
     assert re.search(r"<li>\s*<p>手順</p>\s*" + re.escape(cell), (root / "site" / "slides" / "c" / "index.html").read_text())
     assert cell in (root / "site" / "lectures" / "c" / "index.html").read_text()
     html = (root / "site" / "page" / "index.html").read_text()

@@ -35,10 +35,12 @@ def cell_html(code: str, index: int, options: dict[str, str], output: str = "", 
     One line, because a blank line ends an HTML block in both Markdown parsers (markdown-it
     for decks, Python-Markdown for pages): what follows would be read as Markdown.
     """
-    words = " ".join(f"{k}={v}" if v else k for k, v in options.items())
+    words = " ".join(f"{k}={v}" if v else k for k, v in options.items() if k != "alt")
     attrs = f' data-cell="{index}"'
     if words:
         attrs += f' data-options="{html.escape(words)}"'
+    if options.get("alt"):  # the author's alt text for the cell's figures (its own attribute: it has spaces)
+        attrs += f' data-alt="{html.escape(options["alt"])}"'
     # Escape quotes too: the code sits in an HTML element and must never become markup.
     pre = f'<pre class="livecode-source"{attrs}>{one_line(code)}</pre>'
     return f'<div class="livecode-cell" data-layout="{layout}">{pre}{output}</div>'
@@ -144,7 +146,8 @@ def transform_cells(
         options = cell.options
         out.extend(lines[done : fence.start])
         result = outputs.take(fence.body) if outputs is not None else None
-        output = frozen_html(count, result, frozen.figures_url, frozen.figures_dir) if result and frozen else ""
+        output = (frozen_html(count, result, frozen.figures_url, frozen.figures_dir, options.get("alt"))
+                  if result and frozen else "")
         layout = options.get("output") or _default_layout(result)
         if cell.exercise:
             exercises += 1

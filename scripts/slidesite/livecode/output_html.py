@@ -14,6 +14,7 @@ import struct
 from pathlib import Path
 
 from ..run.execute import CellOutput
+from .figure_alt import DESCRIPTION_KEY
 
 FROZEN_NOTE = "ビルド時に計算した出力"
 LIVE_ONLY_NOTE = "このセルはビルド時には実行していません。ブラウザで実行すると結果が表示されます。"
@@ -39,7 +40,23 @@ def png_size(path: Path) -> tuple[int, int] | None:
     return width, height
 
 
-def frozen_html(index: int, result: CellOutput, figures_url: str, figures_dir: Path) -> str:
+def figure_alt(path: Path, number: int, cell: int, author_alt: str | None = None) -> str:
+    """A figure's alt text: the author's (`alt="…"`), else what the figure says (its title, axes and
+    legend, written into the PNG by the runner), else which cell drew it."""
+    if author_alt:
+        return author_alt if number == 1 else f"{author_alt}（図 {number}）"
+    described = ""
+    try:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            described = str(getattr(image, "text", {}).get(DESCRIPTION_KEY, ""))
+    except OSError:
+        pass
+    return described or f"図 {number}（セル {cell} の出力）"
+
+
+def frozen_html(index: int, result: CellOutput, figures_url: str, figures_dir: Path, alt: str | None = None) -> str:
     """The one-line HTML block of a cell's build-time output."""
     attrs = f'class="livecode-frozen" data-cell="{index}" data-status="{result.status}"'
     if result.status == "live-only":
@@ -65,7 +82,7 @@ def frozen_html(index: int, result: CellOutput, figures_url: str, figures_dir: P
             dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
             parts.append(
                 f'<img class="livecode-figure" src="{html.escape(figures_url + out.text)}"{dims} '
-                f'alt="図 {figure}（セル {index} の出力）" loading="lazy">'
+                f'alt="{html.escape(figure_alt(figures_dir / out.text, figure, index, alt))}" loading="lazy">'
             )
         elif kinds and kinds[-1] == out.kind:
             text[-1] += out.text  # the live box joins a run of one kind into one span too
@@ -76,4 +93,6 @@ def frozen_html(index: int, result: CellOutput, figures_url: str, figures_dir: P
     if not parts:
         return f"<div {attrs}></div>"
     note = f'<p class="livecode-frozen-note">{FROZEN_NOTE}</p>'
-    return f'<div {attrs}><div class="livecode-output">{"".join(parts)}</div>{note}</div>'
+    # A long output scrolls: a named region in the tab order, so a keyboard can reach and scroll it.
+    region = f'class="livecode-output" role="region" tabindex="0" aria-label="セル {index} の出力"'
+    return f'<div {attrs}><div {region}>{"".join(parts)}</div>{note}</div>'

@@ -213,7 +213,11 @@ def capture_figures() -> None:
         fig = plt.figure(num)
         buf = io.BytesIO()
         try:
-            fig.savefig(buf, format="png", dpi=100)  # bbox_inches="tight" would draw twice
+            from .figure_alt import DESCRIPTION_KEY, describe
+
+            # The alt text rides in the PNG (an iTXt chunk): the build's <img> and the browser read it there.
+            metadata = {DESCRIPTION_KEY: describe(fig)}
+            fig.savefig(buf, format="png", dpi=100, metadata=metadata)  # bbox_inches="tight" would draw twice
         finally:
             plt.close(fig)
         if _sink is not None:

@@ -196,7 +196,7 @@ def plan_decks(
     manifest_path = cache / "manifest.json"
     manifest: dict[str, str] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     theme_files = themes.theme_files(project.themes)
-    keys = {d.name: _deck_key(d, theme_files, head_tags(d), outputs.get(d.path)) for d in decks}
+    keys = {d.name: _deck_key(d, theme_files, head_tags(d) + project.language, outputs.get(d.path)) for d in decks}
     stale = [
         d for d in decks
         if manifest.get(d.name) != keys[d.name]
@@ -260,8 +260,22 @@ def with_title(markdown: str, deck: Deck) -> str:
     return f"{markdown[:first_break]}\ntitle: {json.dumps(deck.title, ensure_ascii=False)}{markdown[first_break:]}"
 
 
+def with_language(markdown: str, deck: Deck, language: str) -> str:
+    """The site's language as Marp's `lang` (<html lang>, every slide's lang), unless the deck says its own.
+
+    Without it marp-cli takes the build machine's locale (`lang="C"` on a bare server).
+    """
+    if deck.meta.get("lang"):
+        return markdown
+    if not markdown.startswith("---"):
+        return f"---\nlang: {json.dumps(language)}\n---\n\n{markdown}"
+    first_break = markdown.index("\n")
+    return f"{markdown[:first_break]}\nlang: {json.dumps(language)}{markdown[first_break:]}"
+
+
 def _stage_sources(
-    cache: Path, decks: list[Deck], name: str, outputs: dict[Path, PageOutputs], figures_url: str
+    cache: Path, decks: list[Deck], name: str, outputs: dict[Path, PageOutputs], figures_url: str,
+    language: str = "en",
 ) -> Path:
     """Write each deck's Marp input (live cells turned into HTML) with its files beside it."""
     src = cache / name
@@ -273,7 +287,7 @@ def _stage_sources(
         found = outputs.get(deck.path)
         frozen = Frozen(found, figures_url, figures_dir) if found else None
         markdown = transform_cells(deck.text, frozen, slides=True, page=deck.name, labels=deck_labels(deck))
-        markdown = with_title(markdown, deck)
+        markdown = with_language(with_title(markdown, deck), deck, language)
         markdown += themes.cell_output_style()
         (folder / "index.md").write_text(markdown, encoding="utf-8")
         for ref in deck.refs:
@@ -285,7 +299,7 @@ def _compile(
     project: Project, cache: Path, decks: list[Deck], head_tags: Callable[[Deck], str], worker: MarpWorker | None,
     outputs: dict[Path, PageOutputs],
 ) -> None:
-    src = _stage_sources(cache, decks, "src-html", outputs, f"{SITE_ASSETS_FROM_DECK}/outputs/")
+    src = _stage_sources(cache, decks, "src-html", outputs, f"{SITE_ASSETS_FROM_DECK}/outputs/", project.language)
     out = cache / "out-html"
     shutil.rmtree(out, ignore_errors=True)
     theme_css = themes.themes_for_marp(cache / "themes-html", SITE_ASSETS_FROM_DECK + "/fonts", project.themes)
@@ -310,7 +324,7 @@ def _compile(
 
 def _export_pdfs(project: Project, cache: Path, decks: list[Deck], outputs: dict[Path, PageOutputs]) -> None:
     figures_url = OutputStore(project.cache).figures.as_uri() + "/"
-    src = _stage_sources(cache, decks, "src-pdf", outputs, figures_url)
+    src = _stage_sources(cache, decks, "src-pdf", outputs, figures_url, project.language)
     out = cache / "out-pdf"
     shutil.rmtree(out, ignore_errors=True)
     fonts_site = cache / "pdf-site"

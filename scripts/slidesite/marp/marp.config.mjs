@@ -5,6 +5,24 @@
 const fonts = process.env.SLIDESITE_FONTS_URL || '../../assets/fonts'
 const FONT_CDN_IMPORT = /@import\s+(?:url\()?["']https:\/\/fonts\.bunny\.net\/[^"']*["']\)?\s*;/g
 
+const escapeAttribute = (text) =>
+  text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+// MathJax's SVG says role="img" with no name: a screen reader would skip every formula. Its TeX source
+// becomes the SVG's accessible name; it is part of the HTML, so it survives into textbook pages.
+// (KaTeX's output carries a MathML copy that screen readers read already.)
+const nameFormulas = (markdown) => {
+  for (const rule of ['marp_math_inline', 'marp_math_block']) {
+    const render = markdown.renderer.rules[rule]
+    if (!render) continue
+    markdown.renderer.rules[rule] = (tokens, idx, ...rest) => {
+      const html = render(tokens, idx, ...rest)
+      const tex = escapeAttribute(tokens[idx].content.trim())
+      return html.replace(/<svg\b(?![^>]*\baria-label=)([^>]*?)\brole="img"/g, `<svg$1role="img" aria-label="${tex}"`)
+    }
+  }
+}
+
 export default {
   // Marp's built-in gaia theme imports Lato and Roboto Mono from a font CDN: the same theme, with
   // the fonts taken from the site instead (a theme added under an existing name replaces it).
@@ -15,6 +33,7 @@ export default {
         gaia.css.replace(FONT_CDN_IMPORT, `@import "${fonts}/lato.css";@import "${fonts}/roboto-mono.css";`),
       )
     }
+    nameFormulas(marp.markdown)
     return marp
   },
   options: {

@@ -68,6 +68,17 @@ def run_page(conn: Connection, job: PageJob) -> None:
         conn.close()
 
 
+def _text_chunks(image: Any) -> Any:
+    """The picture's text chunks (its alt text, livecode.figure_alt) for the palette-reduced copy."""
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    for key, value in getattr(image, "text", {}).items():
+        if key != "Software":
+            info.add_itxt(key, value)
+    return info
+
+
 def store_figure(png: bytes, folder: Path) -> str:
     """Save a figure, palette-reduced and compressed, under its content hash; return the file name."""
     from PIL import Image
@@ -75,7 +86,7 @@ def store_figure(png: bytes, folder: Path) -> str:
     image: Any = Image.open(io.BytesIO(png))
     small = image.quantize(colors=FIGURE_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buf = io.BytesIO()
-    small.save(buf, format="PNG", optimize=True)
+    small.save(buf, format="PNG", optimize=True, pnginfo=_text_chunks(image))
     data = buf.getvalue() if buf.tell() < len(png) else png
     name = hashlib.sha256(data).hexdigest()[:20] + ".png"
     target = folder / name

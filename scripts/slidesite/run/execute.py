@@ -133,7 +133,8 @@ def page_key(page: PageCells) -> str:
 
 def _code_version() -> str:
     """The code that runs cells: the runner, the cell process and this module."""
-    return package_version("livecode/runner.py", "livecode/check.py", "livecode/mpl_backend.py", "run")
+    return package_version("livecode/runner.py", "livecode/check.py", "livecode/mpl_backend.py",
+                           "livecode/figure_alt.py", "run")
 
 
 @functools.cache  # reading package metadata costs milliseconds a call; installs do not change mid-build

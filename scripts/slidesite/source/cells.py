@@ -11,7 +11,9 @@ FENCE_OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*
 # Lines that open a block whose indented lines belong to it: list items, admonitions, details, tabs.
 CONTAINER = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)])(?: |$)|^ *(?:!!!|\?\?\?\+?|===\+?) ")
 
-RUN_OPTIONS = ("autorun", "expect-error", "live-only", "timeout", "output")
+RUN_OPTIONS = ("autorun", "expect-error", "live-only", "timeout", "output", "alt")
+# An option word: name, name=value or name="a value with spaces" (alt="…").
+OPTION_WORD = re.compile(r'([^\s=]+)(?:=("[^"]*"|\'[^\']*\'|\S*))?')
 # ```python exercise is a live cell; solution, check and hint fences after it belong to it.
 EXERCISE_PARTS = ("solution", "check", "hint")
 LAYOUTS = ("side", "below")  # output=…: where a deck shows the output, beside or under the code
@@ -75,8 +77,16 @@ def parse_info(info: str, line: int) -> dict[str, str] | None:
     if len(words) < 2 or words[0] != "python" or words[1] not in ("run", "exercise"):
         return None
     options: dict[str, str] = {}
-    for word in words[2:]:
-        name, _, value = word.partition("=")
+    rest = info.split(None, 2)[2] if len(words) > 2 else ""
+    for m in OPTION_WORD.finditer(rest):
+        word, name, value = m.group(0), m.group(1), m.group(2) or ""
+        quoted = value[:1] in ("\"", "'")
+        if quoted and len(value) >= 2 and value[-1] == value[0]:
+            value = value[1:-1]
+        elif quoted:
+            raise CellOptionError(line, f"unclosed quote in {word!r}")
+        if name == "alt" and not value.strip():
+            raise CellOptionError(line, 'alt needs a text, e.g. alt="学習率ごとの誤差の推移"')
         if name not in RUN_OPTIONS:
             raise CellOptionError(line, f"unknown live-cell option {word!r} (known: {', '.join(RUN_OPTIONS)})")
         if name == "timeout":

@@ -249,9 +249,13 @@ def _headings_as_markdown(body: list[Node], source: Slide, title_removed: bool, 
     rendered = [n for n in _walk(body) if n.tag and HEADING.fullmatch(n.tag)]
     if len(rendered) != len(texts):
         return  # headings written as HTML, or inside HTML blocks: keep Marp's markup
+    previous = 2  # the slide's own heading on the page
     for node, text in zip(rendered, texts, strict=True):
         if any(node is top for top in body):
-            level = min(6, max(3, int((node.tag or "h2")[1]) + 1))
+            # One level under the slide's heading, and never more than one below the heading before it
+            # (a slide's `###` straight under its title is the page's h3, not h4: no skipped level).
+            level = min(6, max(3, int((node.tag or "h2")[1]) + 1), previous + 1)
+            previous = level
             inner, plain = _heading_parts(node.children, text, deck_url)
             plain = plain or "図"  # a heading that is only a picture still needs a name in the contents
             node.tag, node.attrs, node.children = None, [], []

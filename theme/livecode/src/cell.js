@@ -76,9 +76,10 @@ export class Cell {
       role: "log",
       "aria-live": "polite",
       "aria-label": `セル ${this.index} の出力`,
+      tabindex: "0",  // a long output scrolls: reachable (and scrollable) by keyboard
     });
     this.output.hidden = true;
-    this.out = new Output(this.output, this.index);
+    this.out = new Output(this.output, this.index, pre.dataset.alt);
     root.append(editorBox, bar, this.output);
     root.addEventListener("click", (e) => this.onClick(e));
     pre.replaceWith(root);

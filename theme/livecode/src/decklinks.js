@@ -5,7 +5,11 @@ import { el } from "./dom.js";
 
 export function addDeckLinks() {
   const bar = document.querySelector(".bespoke-marp-osc");
-  if (!bar || bar.querySelector(".slidesite-deck-download")) return;
+  if (!bar) return;
+  // Marp takes its toolbar's buttons out of the tab order (tabindex=-1; each has a key of its own):
+  // put them back, so a keyboard reaches every control the mouse does.
+  for (const button of bar.querySelectorAll("button[tabindex='-1']")) button.tabIndex = 0;
+  if (bar.querySelector(".slidesite-deck-download")) return;
   const before = bar.querySelector('[data-bespoke-marp-osc="fullscreen"]');
   for (const link of document.querySelectorAll('head link[rel="alternate"][data-deck-link]')) {
     const attrs = { class: "slidesite-deck-download", href: link.href, "data-action": link.dataset.deckLink };

@@ -44,7 +44,9 @@ export function createEditor(parent, doc, opts) {
           ]),
         ),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-        EditorView.contentAttributes.of({ "aria-label": opts.label }),
+        // tabindex: the editor is already in the tab order (contenteditable); saying so lets checkers see that
+        // its scrolling box has focusable content.
+        EditorView.contentAttributes.of({ "aria-label": opts.label, tabindex: "0" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) opts.onChange(update.state.doc.toString());
         }),

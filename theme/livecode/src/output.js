@@ -2,15 +2,18 @@
 // prints as characters); an image is an <img> of PNG data. Consecutive text of one kind
 // shares a span: kinds are stdout, stderr, result, error and notice (class livecode-<kind>).
 import { el } from "./dom.js";
+import { figureAlt } from "./figure_alt.js";
 
 export class Output {
   /**
    * @param {HTMLElement} element the cell's .livecode-output
    * @param {number} cell the cell's number, for the images' alt text
+   * @param {string} [alt] the author's alt text for the cell's figures (`alt="…"`)
    */
-  constructor(element, cell) {
+  constructor(element, cell, alt = "") {
     this.element = element;
     this.cell = cell;
+    this.alt = alt;
     this.pre = null;
     this.lastKind = null;
     this.lastText = null;
@@ -33,7 +36,7 @@ export class Output {
     const atBottom = out.scrollHeight - out.scrollTop - out.clientHeight < 8;
     if (kind === "image") {
       this.images += 1;
-      const img = el("img", { class: "livecode-figure", alt: `図 ${this.images}（セル ${this.cell} の出力）` });
+      const img = el("img", { class: "livecode-figure", alt: figureAlt(text, this.images, this.cell, this.alt) });
       img.src = `data:image/png;base64,${text}`;
       out.append(img);
       this.pre = null;

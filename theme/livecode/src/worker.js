@@ -6,12 +6,14 @@ import initSource from "slidesite-runner/__init__.py";
 import runnerSource from "slidesite-runner/runner.py";
 import backendSource from "slidesite-runner/mpl_backend.py";
 import checkSource from "slidesite-runner/check.py";
+import figureAltSource from "slidesite-runner/figure_alt.py";
 import { FONT_PATH, Packages } from "./packages.js";
 import { dispatch, toPage } from "./protocol.js";
 import { MPLCONFIGDIR, speedups } from "./speedups.js";
 
 const RUNTIME_DIR = "/lib/livecode"; // holds the package slidesite.livecode
-const RUNNER_FILES = { "__init__.py": initSource, "runner.py": runnerSource, "mpl_backend.py": backendSource, "check.py": checkSource };
+const RUNNER_FILES = { "__init__.py": initSource, "runner.py": runnerSource, "mpl_backend.py": backendSource, "check.py": checkSource,
+  "figure_alt.py": figureAltSource };
 const HOME = "/home/pyodide";
 
 let pyodide = null;
