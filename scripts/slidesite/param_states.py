@@ -42,7 +42,7 @@ def state_problem(cell: Cell, params: list[Param], states: tuple[StateResult, ..
 
 def save_states(states: tuple[StateResult, ...], folder: Path) -> str:
     """Write the state data into the figure store; its file name."""
-    data = json.dumps({"states": [outputs for _, outputs, _ in states]}, ensure_ascii=False,
+    data = json.dumps({"states": [_joined(outputs) for _, outputs, _ in states]}, ensure_ascii=False,
                       separators=(",", ":")).encode()
     name = hashlib.sha256(data).hexdigest()[:20] + ".json"
     target = folder / name
@@ -52,6 +52,17 @@ def save_states(states: tuple[StateResult, ...], folder: Path) -> str:
         tmp.write_bytes(data)
         tmp.replace(target)
     return name
+
+
+def _joined(outputs: list[tuple[str, str]]) -> list[list[str]]:
+    """Runs of one kind of text as one piece (the page shows them as one span anyway)."""
+    joined: list[list[str]] = []
+    for kind, text in outputs:
+        if joined and kind != "image" and joined[-1][0] == kind:
+            joined[-1][1] += text
+        else:
+            joined.append([kind, text])
+    return joined
 
 
 def state_figures(states: tuple[StateResult, ...]) -> list[str]:
