@@ -8,7 +8,7 @@ import html
 
 from .params import Param
 
-CAPTION_HEAD = "操作できる値"
+CAPTION_HEAD = "ブラウザで開くと切り替えられる値"
 
 
 def controls_html(params: list[Param], states_url: str) -> str:
@@ -21,6 +21,6 @@ def controls_html(params: list[Param], states_url: str) -> str:
     script = f'<script type="application/json" class="livecode-params">{script_json(data)}</script>'
     items = "；".join(html.escape(p.caption()) for p in params)
     default = "、".join(f"{p.name} = {html.escape(p.default)}" for p in params)
-    caption = (f'<p class="livecode-params-caption">{CAPTION_HEAD}（ページ上のスライダーやメニューで切り替え）：'
-               f"{items}。表示中の出力は {default} のときのものです。</p>")
+    caption = (f'<p class="livecode-params-caption">{CAPTION_HEAD}：{items}。'
+               f"ここに示す出力は {default} のときのものです。</p>")
     return script + caption
