@@ -2,9 +2,9 @@
 
 Run: `.venv/bin/python scripts/bench_explorables.py [--site site] [--swaps 20]` after `scripts/build`.
 Bytes: the state data (JSON) plus every distinct figure of its states, per cell and for the site.
-Latency: in headless Chromium with Pyodide and every Python file blocked (and no service worker), the time from a slider's or
-menu's `input` event until the new state's text is in the output and its figure is decoded, on each
-explorable's slide (the first swap also pays for loading the state data; the rest are after prefetch).
+Latency: in headless Chromium with Pyodide and every Python file blocked (and no service worker), the
+time from a slider's or menu's `input` event until the new state's text is in the output and its figure
+is decoded, on each explorable's slide (the first swap also loads the state data; the rest follow a prefetch).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import threading
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
-
 from slidesite.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,10 +95,10 @@ def main() -> None:
     total_json = total_figs = 0
     seen: set[str] = set()
     print(f"{'deck':32s} {'control':8s} {'states':>6s} {'JSON':>8s} {'figures':>7s} {'fig bytes':>10s} {'per fig':>8s}")
-    for page, spec in found:
-        states, json_bytes, figures, fig_bytes = sizes(page, spec)
+    for html, spec in found:
+        states, json_bytes, figures, fig_bytes = sizes(html, spec)
         name = spec["params"][0]["name"]  # type: ignore[index]
-        print(f"{page.parent.name:32s} {name:8s} {states:6d} {json_bytes:8d} {figures:7d} {fig_bytes:10d} "
+        print(f"{html.parent.name:32s} {name:8s} {states:6d} {json_bytes:8d} {figures:7d} {fig_bytes:10d} "
               f"{fig_bytes // max(figures, 1):8d}")
         if str(spec["states"]) not in seen:
             seen.add(str(spec["states"]))
@@ -117,10 +116,10 @@ def main() -> None:
         # slows every other request of the page (a bench artefact; readers load Python unblocked).
         context = browser.new_context(viewport={"width": 1280, "height": 720}, service_workers="block")
         context.route(re.compile(r".*(/pyodide/|\.py$|\.whl$)"), lambda route: route.abort())
-        page = context.new_page()
+        tab = context.new_page()
         everything: list[float] = []
         for deck, spec in found:
-            times = swap_times(page, base + f"slides/{deck.parent.name}/", spec, args.swaps)
+            times = swap_times(tab, base + f"slides/{deck.parent.name}/", spec, args.swaps)
             everything += times[1:]
             print(f"swap {deck.parent.name} {spec['params'][0]['name']}: first {times[0]:.1f} ms, "  # type: ignore[index]
                   f"then median {statistics.median(times[1:]):.1f} ms, max {max(times[1:]):.1f} ms")

@@ -134,7 +134,7 @@ def test_without_javascript_and_in_the_pdf_the_default_state_has_its_caption(bro
     pdf = built_site / DECK / "02-gradient-descent.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
-    assert "eta:0.05〜1.05（刻み0.05）" in flat and "x0:-8〜8（刻み0.5）" in flat
+    assert "eta:0.05〜1.05（刻み0.05）" in flat and "x0:-8.0〜8.0（刻み1.0）" in flat
 
 
 def test_an_edited_cell_runs_live_from_its_slider(page: Page, site_url: str) -> None:
@@ -160,3 +160,13 @@ def test_an_edited_cell_runs_live_from_its_slider(page: Page, site_url: str) -> 
     root.locator("[data-action=reset]").click()
     assert slider.get_attribute("aria-valuetext") == "k = 6" and root.get_attribute("data-output") == "build"
     assert "k = 6  #@param" in root.locator(".cm-content").inner_text()
+    # Moved again without an edit: a precomputed state; a cell below that the reader runs sees the value.
+    slider.press("ArrowLeft")
+    page.wait_for_function(f"() => document.querySelector('.livecode[data-cell=\"{index}\"] .livecode-output')"
+                           ".innerText.startsWith('h = 1e-5:')")
+    assert root.get_attribute("data-output") == "build"
+    below = index + 1
+    page.evaluate(f"""() => {{ const c = window.__livecode.cells.find((c) => c.index === {below});
+        c.editor.code = 'print("下のセル:", k)'; c.run(); }}""")
+    page.wait_for_function(f"() => document.querySelector('.livecode[data-cell=\"{below}\"]').dataset.state === 'done'")
+    assert "下のセル: 5" in page.locator(f'.livecode[data-cell="{below}"] .livecode-output').inner_text()

@@ -82,6 +82,7 @@ export class Controls {
     this.shown[p.name] = shown;
     label.append(input);
     if (p.kind === "slider") label.append(shown);
+    if (!p.values.length) label.append(el("small", { class: "livecode-param-note" }, "変えると Python で実行"));
     this.show(p);
     return label;
   }
