@@ -96,7 +96,7 @@ def test_slider_and_menu_swap_states_with_python_blocked(page: Page, site_url: s
     menu.select_option(label="Adam")
     box = page.locator(".livecode", has=menu)
     page.wait_for_function("() => document.querySelector('select[data-param=method]').closest('.livecode')"
-                           ".querySelector('.livecode-output').innerText.startsWith('Adam (η = 0.1)')")
+                           ".querySelector('.livecode-output').innerText.startsWith('Adam: 30 歩後')")
     assert 'method = "Adam"' in box.locator(".cm-content").inner_text()
     assert box.locator(".livecode-output img").evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.evaluate("window.__livecode.runtime.starts") == 0 or all("/pyodide/" in u for u in asked)
