@@ -147,14 +147,16 @@ def test_an_edited_cell_runs_live_from_its_slider(page: Page, site_url: str) -> 
     root.locator(".cm-content").click()
     page.keyboard.press("Control+Home")
     page.keyboard.type("import numpy as np  # 上のセルを実行しなくても動くように\n")
+    page.keyboard.type("import matplotlib.pyplot as plt\n")
     page.keyboard.press("Control+End")
     page.keyboard.type("\nprint('編集済み', h)")
     assert "livecode-edited" in root.get_attribute("class")
     slider.focus()
     slider.press("ArrowRight")
     slider.press("ArrowRight")  # debounced: only the latest value runs
-    page.wait_for_function(f"() => document.querySelector('.livecode[data-cell=\"{index}\"]').dataset.state === 'done'",
-                           timeout=180_000)
+    page.wait_for_function(f"() => ['done', 'error', 'stopped'].includes("
+                           f"document.querySelector('.livecode[data-cell=\"{index}\"]').dataset.state)", timeout=180_000)
+    assert root.get_attribute("data-state") == "done", root.locator(".livecode-output").inner_text()
     out = root.locator(".livecode-output").inner_text()
     assert root.get_attribute("data-output") == "live" and "h = 1e-8:" in out and "編集済み 1e-08" in out
     root.locator("[data-action=reset]").click()
