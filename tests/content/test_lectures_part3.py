@@ -155,7 +155,9 @@ def test_cells_fit_a_slide(name: str) -> None:
     for cell in find_cells((ROOT / name).read_text(encoding="utf-8")):
         lines = cell.code.rstrip("\n").split("\n")
         assert len(lines) <= 12, f"{name}: cell {cell.index} has {len(lines)} lines"
-        assert max(len(line) for line in lines) <= 60, f"{name}: cell {cell.index} has a line over 60 characters"
+        # A #@param annotation may run past the edge: the control under the code shows its range.
+        code = [line.split("#@param")[0].rstrip() for line in lines]
+        assert max(len(line) for line in code) <= 60, f"{name}: cell {cell.index} has a line over 60 characters"
 
 
 def test_new_decks_state_their_data_source_and_license() -> None:

@@ -18,6 +18,8 @@ from ..run.execute import CellOutput, PageOutputs
 from ..site.exercises import default_label
 from ..source.cells import Cell, cells_of, check_cell_fences, iter_fences
 from .output_html import frozen_html, one_line
+from .param_html import controls_html
+from ..source.params import find_params
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class Frozen:
     figures_dir: Path
 
 
-def cell_html(code: str, index: int, options: dict[str, str], output: str = "", layout: str = "below") -> str:
+def cell_html(code: str, index: int, options: dict[str, str], output: str = "", layout: str = "below",
+              controls: str = "") -> str:
     """A cell as one line of HTML: its code in a `<pre>`, then its build-time output (if any).
 
     One line, because a blank line ends an HTML block in both Markdown parsers (markdown-it
@@ -43,7 +46,7 @@ def cell_html(code: str, index: int, options: dict[str, str], output: str = "", 
         attrs += f' data-alt="{html.escape(options["alt"])}"'
     # Escape quotes too: the code sits in an HTML element and must never become markup.
     pre = f'<pre class="livecode-source"{attrs}>{one_line(code)}</pre>'
-    return f'<div class="livecode-cell" data-layout="{layout}">{pre}{output}</div>'
+    return f'<div class="livecode-cell" data-layout="{layout}">{pre}{controls}{output}</div>'
 
 
 # A text output this narrow and this tall sits beside the code on a slide rather than under it.
@@ -155,7 +158,9 @@ def transform_cells(
             label = (labels or {}).get(cell.index, default_label(exercises))
             block = exercise_html(cell, exercises, page, expected, output, layout if slides else "below", label)
         else:
-            block = cell_html(fence.body, count, options, output, layout if slides else "below")
+            states = frozen.figures_url + result.states if frozen and result and result.states else ""
+            controls = controls_html(find_params(cell), states)
+            block = cell_html(fence.body, count, options, output, layout if slides else "below", controls)
         pad = " " * fence.indent
         if not fence.nested or nested is None:
             out.append(pad + block)

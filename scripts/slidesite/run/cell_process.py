@@ -10,6 +10,7 @@ enforces the time limits and kills the process when they pass.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import os
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .messages import Finished, PageEnd, PageJob, Ready, Started
+from .cell_states import StateResult, run_states
 
 # Cap the palette of build-time figures: plots have few colours, and 256 keeps edges smooth.
 FIGURE_COLOURS = 256
@@ -57,10 +59,15 @@ def run_page(conn: Connection, job: PageJob) -> None:
                     text = store_figure(base64.b64decode(text), Path(job.figures))
                 outputs.append((kind, text))
 
+            states: tuple[StateResult, ...] = ()
+            if cell.states:  # before the cell itself: each state forks from the namespace above it
+                # Started again as each state ends: the parent's clock restarts.
+                states = run_states(session, cell.index, cell.states, cell.limit, Path(job.figures), store_figure,
+                                    functools.partial(conn.send, Started(cell.index)))
             status = session.run_cell(cell.code, cell.index, post)
             asked = session.asked_input
             exercise = session.solve(cell.index, cell.solution, list(cell.checks)) if cell.checks else None
-            conn.send(Finished(cell.index, status, outputs, asked, exercise))
+            conn.send(Finished(cell.index, status, outputs, asked, exercise, states))
         conn.send(PageEnd())
     finally:
         os.chdir("/")

@@ -30,11 +30,13 @@ from typing import Any
 from ..errors import BuildError
 from ..files import sha256_of
 from ..paths import package_version
-from ..source.cells import Cell
+from ..source.cells import Cell, CellOptionError
+from ..source.params import Param
 from .messages import CellJob, Finished, Message, PageEnd, PageJob, Started
+from .param_states import save_states, state_figures, state_problem, state_variants
 
 # Bump when what is stored for the same inputs changes.
-OUTPUTS_FORMAT = "2"
+OUTPUTS_FORMAT = "3"
 DEFAULT_LIMIT = 30.0  # seconds a cell may run at build unless it says timeout=N
 PARALLEL_PAGES = 2
 # What makes an output differ besides the cells themselves.
@@ -56,6 +58,9 @@ class CellOutput:
     outputs: list[Output] = field(default_factory=list)
     # An exercise's: the check lines' values on the solution (slidesite.livecode.check.serialise).
     expected: list[dict[str, Any]] | None = None
+    # A #@param cell's: its state data file and the figures of every state (param_states.py).
+    states: str = ""
+    state_figures: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -65,6 +70,11 @@ class CellOutput:
     @property
     def figures(self) -> list[str]:
         return [o.text for o in self.outputs if o.kind == "image"]
+
+    @property
+    def files(self) -> list[str]:
+        """Every file of the store the site needs for this cell."""
+        return self.figures + ([self.states] if self.states else []) + self.state_figures
 
 
 @dataclass
@@ -111,15 +121,16 @@ class OutputStore:
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        results = [CellOutput(c["status"], [Output(*o) for o in c["outputs"]], c.get("expected")) for c in data]
-        if any(not (self.figures / f).exists() for r in results for f in r.figures):
+        results = [CellOutput(c["status"], [Output(*o) for o in c["outputs"]], c.get("expected"),
+                              c.get("states", ""), c.get("state_figures", [])) for c in data]
+        if any(not (self.figures / f).exists() for r in results for f in r.files):
             return None
         return results
 
     def save(self, key: str, results: list[CellOutput]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = [{"status": r.status, "outputs": [[o.kind, o.text] for o in r.outputs], "expected": r.expected}
-                for r in results]
+        data = [{"status": r.status, "outputs": [[o.kind, o.text] for o in r.outputs], "expected": r.expected,
+                 "states": r.states, "state_figures": r.state_figures} for r in results]
         tmp = self.folder / f"{key}.json.tmp"
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         tmp.replace(self.folder / f"{key}.json")
@@ -134,7 +145,7 @@ def page_key(page: PageCells) -> str:
 def _code_version() -> str:
     """The code that runs cells: the runner, the cell process and this module."""
     return package_version("livecode/runner.py", "livecode/check.py", "livecode/mpl_backend.py",
-                           "livecode/figure_alt.py", "run")
+                           "livecode/figure_alt.py", "run", "source/params.py")
 
 
 @functools.cache  # reading package metadata costs milliseconds a call; installs do not change mid-build
@@ -177,8 +188,10 @@ def execute(
 
 def run_page(page: PageCells, figures: Path, processes: CellProcesses, *, check: bool = True) -> list[CellOutput]:
     """Run one page's cells in a process of its own; the first bad cell raises BuildError if check."""
+    variants = _state_variants(page)
     job = PageJob(
-        tuple(CellJob(c.index, c.code, c.live_only, c.solution, tuple(c.checks)) for c in page.cells),
+        tuple(CellJob(c.index, c.code, c.live_only, c.solution, tuple(c.checks), variants[c.index][1],
+                      c.timeout or DEFAULT_LIMIT) for c in page.cells),
         tuple((m.name, str(m.resolve())) for m in page.modules),
         str(figures),
     )
@@ -220,6 +233,12 @@ def run_page(page: PageCells, figures: Path, processes: CellProcesses, *, check:
                     _check(page, cell, result, message.asked_input)
                 if message.exercise is not None:
                     result.expected = _check_exercise(page, cell, message.exercise)
+                if message.states:
+                    problem = state_problem(cell, variants[cell.index][0], message.states)
+                    if problem and check:
+                        raise _cell_error(page, cell, problem)
+                    result.states = save_states(message.states, figures)
+                    result.state_figures = state_figures(message.states)
                 results[message.index] = result
                 running = None
             elif isinstance(message, PageEnd):
@@ -314,6 +333,17 @@ GONE = object()  # what receive() says when the process has ended
 WALL_FACTOR = 4  # a cell may take this many times its limit in wall-clock time (waiting, not computing)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STARTUP_LIMIT = 120.0  # seconds for a fresh process to import numpy and matplotlib
+
+
+def _state_variants(page: PageCells) -> dict[int, tuple[list[Param], tuple[str, ...]]]:
+    """Each cell's #@param controls and state code; BuildError at the line of a bad control."""
+    found = {}
+    for cell in page.cells:
+        try:
+            found[cell.index] = state_variants(cell)
+        except CellOptionError as err:
+            raise BuildError(page.source, str(err), err.line + page.line_offset) from None
+    return found
 
 
 def _check(page: PageCells, cell: Cell, result: CellOutput, asked_input: bool) -> None:

@@ -16,6 +16,8 @@ class CellJob:
     live_only: bool
     solution: str = ""  # an exercise's solution and check lines (empty for a run cell)
     checks: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()  # a #@param cell's code once per combination of its controls (params.py)
+    limit: float = 30.0  # seconds of CPU each state may take
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Finished:
     outputs: list[tuple[str, str]]  # (kind, text); an image's text is its file name in the figure store
     asked_input: bool
     exercise: dict[str, Any] | None  # Session.solve's result, for an exercise
+    # A #@param cell's states, in CellJob.states order: (status, outputs, asked_input) each.
+    states: tuple[tuple[str, list[tuple[str, str]], bool], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,7 @@ class Build:
     def _install_figures(self, target: Path) -> None:
         """Place every figure a page of this build shows (and only those) into the site."""
         store = OutputStore(self.project.cache).figures
-        names = {name for outputs in self.outputs.values() for result in outputs.results for name in result.figures}
+        names = {name for outputs in self.outputs.values() for result in outputs.results for name in result.files}
         for name in sorted(names):
             place(store / name, target / name)
 

@@ -11,7 +11,7 @@ FENCE_OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*
 # Lines that open a block whose indented lines belong to it: list items, admonitions, details, tabs.
 CONTAINER = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)])(?: |$)|^ *(?:!!!|\?\?\?\+?|===\+?) ")
 
-RUN_OPTIONS = ("autorun", "expect-error", "live-only", "timeout", "output", "alt")
+RUN_OPTIONS = ("autorun", "expect-error", "live-only", "timeout", "output", "alt", "states")
 # An option word: name, name=value or name="a value with spaces" (alt="…").
 OPTION_WORD = re.compile(r'([^\s=]+)(?:=("[^"]*"|\'[^\']*\'|\S*))?')
 # ```python exercise is a live cell; solution, check and hint fences after it belong to it.
@@ -95,6 +95,8 @@ def parse_info(info: str, line: int) -> dict[str, str] | None:
                     raise ValueError
             except ValueError:
                 raise CellOptionError(line, f"timeout needs a positive number of seconds, got {word!r}") from None
+        if name == "states" and not (value.isdigit() and int(value) > 0):  # raises the #@param state limit
+            raise CellOptionError(line, f"states needs a positive whole number (the most #@param states), got {word!r}")
         if name == "output" and value not in LAYOUTS:
             raise CellOptionError(line, f"output must be one of {', '.join(LAYOUTS)}, got {word!r}")
         options[name] = value

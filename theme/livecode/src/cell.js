@@ -8,6 +8,7 @@ import { ExerciseUI, readExercise } from "./exercise.js";
 import { hintUnrunBeforeCheck, hintUnrunCells, unrunAbove } from "./hints.js";
 import { publish } from "./mirror.js";
 import { Output } from "./output.js";
+import { Controls, readParams, withoutValues } from "./params.js";
 import { runtime } from "./runtime.js";
 import { EditStore } from "./storage.js";
 
@@ -40,6 +41,7 @@ export class Cell {
     // The build wraps the code and its output in .livecode-cell (data-layout: below | side).
     const holder = pre.parentElement && pre.parentElement.classList.contains("livecode-cell") ? pre.parentElement : null;
     const frozen = holder ? holder.querySelector(":scope > .livecode-frozen") : null;
+    const params = readParams(holder);
     this.built = frozen ? readBuilt(frozen) : null;
     if (frozen) frozen.remove();
     const exercise = readExercise(holder);
@@ -80,7 +82,8 @@ export class Cell {
     });
     this.output.hidden = true;
     this.out = new Output(this.output, this.index, pre.dataset.alt);
-    root.append(editorBox, bar, this.output);
+    if (params) this.controls = new Controls(params, this.index, (name) => this.onParam(name));
+    root.append(editorBox, ...(this.controls ? [this.controls.element] : []), bar, this.output);
     root.addEventListener("click", (e) => this.onClick(e));
     pre.replaceWith(root);
     this.root = root;
@@ -89,7 +92,13 @@ export class Cell {
       this.ex = new ExerciseUI(this, exercise, bar);
     }
 
-    this.editor = createEditor(editorBox, this.store.load(), {
+    let saved = this.store.load();
+    // An edit that only moved #@param values is not kept: the controls start at the author's values.
+    if (this.controls && saved !== this.authorCode && !this.editedCode(saved)) {
+      this.store.clear();
+      saved = this.authorCode;
+    }
+    this.editor = createEditor(editorBox, saved, {
       label: `Python セル ${this.index}（Shift+Enter で実行、Esc のあと Tab で抜ける）`,
       onRun: () => this.run(),
       onChange: (text) => this.save(text),
@@ -99,6 +108,56 @@ export class Cell {
     followScheme(this);
     this.showBuilt();
     if (IS_NEXT_PREVIEW) this.runBtn.disabled = true;
+    if (this.controls) this.controls.watch(root);
+  }
+
+  // Edited beyond the #@param values (what makes a control run the cell live).
+  editedCode(text = this.code) {
+    return this.controls ? withoutValues(text) !== withoutValues(this.authorCode) : text !== this.authorCode;
+  }
+
+  // Live when the reader changed the code, a number box moved, or the build has no states.
+  get paramsLive() {
+    const c = this.controls;
+    return this.editedCode() || c.liveOnlyMoved || !c.statesUrl || this.state === "loading" || this.state === "running";
+  }
+
+  // A control moved: the code shows the value; the output is the precomputed state, or a live run.
+  onParam(name) {
+    publish(this.index, "param", { name, value: this.controls.values[name] });
+    this.editor.code = this.controls.apply(this.code);
+    if (this.paramsLive) this.scheduleRun();
+    else this.showState();
+  }
+
+  scheduleRun() {
+    clearTimeout(this.paramTimer);
+    this.paramTimer = setTimeout(() => {
+      if (this.state === "loading" || this.state === "running") this.pendingRun = true; // the latest value wins
+      else this.run();
+    }, 250);
+  }
+
+  async showState() {
+    const token = (this.stateToken = (this.stateToken || 0) + 1);
+    let nodes = null;
+    try {
+      nodes = await this.controls.nodes();
+    } catch {
+      nodes = null;
+    }
+    if (token !== this.stateToken || this.paramsLive) return;
+    if (!nodes) {
+      if (this.controls.atDefault) this.showBuilt();
+      else this.run(); // the state data could not be loaded: compute it here
+      return;
+    }
+    this.out.clear();
+    this.out.adopt(nodes);
+    this.out.note(BUILT_NOTE, BUILT_NOTE_TITLE);
+    this.root.dataset.output = "build";
+    this.root.classList.remove("livecode-stale");
+    this.setState("idle");
   }
 
   /** Whether the build computed this cell's output (a live-only cell has none). */
@@ -138,16 +197,23 @@ export class Cell {
 
   save(text) {
     publish(this.index, "code", { code: text });
-    this.store.save(text);
+    if (this.controls && !this.editedCode(text)) this.store.clear();
+    else this.store.save(text);
     this.updateEdited(text);
   }
 
   updateEdited(text = this.code) {
-    this.root.classList.toggle("livecode-edited", text !== this.authorCode);
+    this.root.classList.toggle("livecode-edited", this.editedCode(text));
   }
 
   reset() {
     this.store.cancel();
+    if (this.controls) {
+      this.controls.reset();
+      this.pendingRun = false;
+      clearTimeout(this.paramTimer);
+      publish(this.index, "params-reset");
+    }
     this.editor.code = this.authorCode;
     this.store.clear();
     this.updateEdited();
@@ -166,6 +232,7 @@ export class Cell {
         this.run();
         break;
       case "stop":
+        this.pendingRun = false;
         runtime.stop(this);
         break;
       case "reset":
@@ -224,6 +291,7 @@ export class Cell {
     this.root.classList.remove("livecode-stale");
     this.setState("loading");
     if (!check) this.solvedHere = false; // a plain Run of an exercise: not known to pass any more
+    if (this.controls) this.controls.given = JSON.stringify(this.controls.values); // what Python will have
     this.job = runtime.enqueue(this, check);
     this.showRuntime(runtime);
   }
@@ -288,6 +356,11 @@ export class Cell {
     }
     const state = status === "ok" ? "done" : status === "interrupted" ? "stopped" : "error";
     this.setState(state);
+    if (this.pendingRun && status !== "interrupted") {
+      this.pendingRun = false;
+      this.run();
+      return;
+    }
     if (state === "error" && this.expectError) this.setStatus("想定どおりのエラー");
     if (state === "error" && !this.expectError) hintUnrunCells(this, allCells);
   }
@@ -300,6 +373,11 @@ export class Cell {
     else if (msg.type === "status") this.setStatus(msg.text);
     else if (msg.type === "clear") this.clearOutput();
     else if (msg.type === "built") this.showBuilt();
+    else if (msg.type === "params-reset" && this.controls) this.controls.reset();
+    else if (msg.type === "param" && this.controls) {
+      this.controls.set(msg.name, msg.value);
+      if (!this.paramsLive) this.showState();
+    }
     else if (msg.type === "out") this.append(msg.kind, msg.text);
   }
 
@@ -317,6 +395,7 @@ export class Cell {
 
   interpreterRestarted() {
     this.solvedHere = false;
+    if (this.controls) this.controls.given = undefined;
     if (this.state === "done" || this.state === "error") this.root.classList.add("livecode-stale");
   }
 

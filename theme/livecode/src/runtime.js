@@ -218,6 +218,15 @@ export class Runtime {
   preludeFor(job) {
     const code = job.cell.code;
     const prelude = [];
+    // Cells above whose controls moved since Python last saw them: give it their current values.
+    for (const above of this.cells()) {
+      const c = above.controls;
+      if (!c || above.index >= job.cell.index) continue;
+      const now = JSON.stringify(c.values);
+      if (c.given === now || (c.given === undefined && c.atDefault)) continue;
+      c.given = now;
+      prelude.push({ cell: above.index, code: c.assignments() });
+    }
     for (const ex of this.cells()) {
       if (!ex.exercise || ex.index >= job.cell.index || ex.solvedHere || this.fallbacks.has(ex.index)) continue;
       const uses = ex.exercise.names.some((n) => new RegExp(`(^|[^\\w.])${n}\\b`).test(code));
