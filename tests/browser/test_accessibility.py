@@ -4,7 +4,7 @@ colour schemes, and a keyboard-only walk (run a cell, check an exercise, move to
 Cheap by design: one page load per page; both schemes are audited on that load (Material's palette
 switched in place; a deck's media emulation switched), the second one for the rules that colours change;
 a deck is audited with all its slides shown at once. Every violation found (failing or not) is written to
-tests/artifacts/axe.txt.
+tests/artifacts/axe-<part>-of-<parts>.txt.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from .axe import COLOUR_RULES, audit, failing
@@ -48,11 +49,19 @@ def wait_for_cells(page: Page) -> None:
     )
 
 
-def test_axe_finds_nothing_serious_on_any_page_or_deck_in_either_scheme(built_site: Path, site_url: str, page: Page):
+# The audit is split so that pytest's workers share it (each part takes every PARTS-th page and deck).
+PARTS = 4
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_axe_finds_nothing_serious_on_any_page_or_deck_in_either_scheme(
+    built_site: Path, site_url: str, page: Page, part: int
+):
     started = time.monotonic()
-    pages = generated_pages(built_site)
-    decks = sorted(p.parent.name for p in built_site.glob("slides/*/index.html"))
-    assert len(pages) >= 15 and len(decks) >= 10
+    all_pages = generated_pages(built_site)
+    all_decks = sorted(p.parent.name for p in built_site.glob("slides/*/index.html"))
+    assert len(all_pages) >= 15 and len(all_decks) >= 10
+    pages, decks = all_pages[part::PARTS], all_decks[part::PARTS]
     problems: list[str] = []
     projected: list[str] = []
     everything: list[str] = []
@@ -83,7 +92,7 @@ def test_axe_finds_nothing_serious_on_any_page_or_deck_in_either_scheme(built_si
     print(f"axe: {len(pages)} pages and {len(decks)} decks, two schemes each, in {time.monotonic() - started:.1f} s")
     print("slide texts under 4.5:1 (at least 3:1 on a projected slide):", *sorted(set(projected)), sep="\n  ")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "axe.txt").write_text("\n".join(everything) + "\n", encoding="utf-8")
+    (ARTIFACTS / f"axe-{part + 1}-of-{PARTS}.txt").write_text("\n".join(everything) + "\n", encoding="utf-8")
     assert not problems, f"{len(problems)} violations\n" + "\n".join(problems[:60])
 
 

@@ -48,11 +48,12 @@ def unreadable(page: Page) -> list[str]:
     return found
 
 
-def test_every_textbook_page_of_the_site_reads_in_both_schemes(built_site: Path, site_url: str, page: Page):
+@pytest.mark.parametrize("part", range(3))  # shared by pytest's workers: every third page each
+def test_every_textbook_page_of_the_site_reads_in_both_schemes(built_site: Path, site_url: str, page: Page, part: int):
     pages = sorted(p.parent.relative_to(built_site).as_posix() for p in built_site.glob("lectures/*/index.html"))
     assert len(pages) >= 10
     problems = []
-    for path in [*pages, "exercises", "."]:
+    for path in [*pages, "exercises", "."][part::3]:
         page.goto(f"{site_url}{path}/", wait_until="load")
         wait_for_cells(page)
         problems += [f"{path}: {p}" for p in unreadable(page)]

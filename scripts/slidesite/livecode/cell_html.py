@@ -17,9 +17,9 @@ from pathlib import Path
 from ..run.execute import CellOutput, PageOutputs
 from ..site.exercises import default_label
 from ..source.cells import Cell, cells_of, check_cell_fences, iter_fences
+from ..source.params import find_params
 from .output_html import frozen_html, one_line
 from .param_html import controls_html
-from ..source.params import find_params
 
 
 @dataclass(frozen=True)

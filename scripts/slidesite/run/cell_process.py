@@ -21,8 +21,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .messages import Finished, PageEnd, PageJob, Ready, Started
 from .cell_states import StateResult, run_states
+from .messages import Finished, PageEnd, PageJob, Ready, Started
 
 # Cap the palette of build-time figures: plots have few colours, and 256 keeps edges smooth.
 FIGURE_COLOURS = 256
