@@ -38,7 +38,7 @@ def sizes(page: Path, spec: dict[str, object]) -> tuple[int, int, int, int]:
     """(states, JSON bytes, distinct figures, figure bytes) of one explorable."""
     data = (page.parent / str(spec["states"])).resolve()
     states = json.loads(data.read_text(encoding="utf-8"))["states"]
-    figures = {data.with_name(t) for s in states for k, t in s if k == "image"}
+    figures = {data.with_name(t) for s in states for k, t, *_ in s if k == "image"}
     return len(states), data.stat().st_size, len(figures), sum(f.stat().st_size for f in figures)
 
 

@@ -75,14 +75,14 @@ def test_slider_and_menu_swap_states_with_python_blocked(page: Page, site_url: s
         want = {"ArrowRight": 2 + step, "PageUp": None, "End": 20, "Home": 0}[key]
         if want is None:  # PageUp moves a range input by a browser-chosen amount: read where it went
             want = round((float(slider.input_value()) - 0.05) / 0.05)
-        text = "".join(t for k, t in states[want] if k != "image")
+        text = "".join(t for k, t, *_ in states[want] if k != "image")
         page.wait_for_function("([t]) => document.querySelector('input[data-param=eta]').closest('.livecode')"
                                ".querySelector('.livecode-output .livecode-text')?.innerText === t", arg=[text])
         value = ["0.05", "0.1", "0.15", "0.2", "0.25", "0.3"][want] if want < 6 else None
         if value:
             assert f"eta = {value}  #@param" in root.locator(".cm-content").inner_text()
             assert slider.get_attribute("aria-valuetext") == f"eta = {value}"
-        figure = next(t for k, t in states[want] if k == "image")
+        figure = next(t for k, t, *_ in states[want] if k == "image")
         assert root.locator(".livecode-output img").get_attribute("src").endswith(figure)
         assert page.evaluate("location.hash") == f"#{n}", f"{key} changed the slide"
     timings = [page.evaluate(SWAP_JS) for _ in range(3)]

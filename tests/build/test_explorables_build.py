@@ -46,11 +46,15 @@ def test_every_state_is_computed_in_isolation_and_the_page_carries_it(tmp_path: 
         assert spec["params"][0]["values"] == ["0.1", "0.2", "0.3"]
         states = json.loads((page.parent / spec["states"]).read_text(encoding="utf-8"))["states"]
         assert len(states) == 6
-        texts = ["".join(t for k, t in s if k == "stdout") for s in states]
+        texts = ["".join(t for k, t, *_ in s if k == "stdout") for s in states]
         # Row-major, each state as if the cell ran once after the cells above (len(base) is always 2).
         assert texts == [f"{m} {e} 2\n" for e in ("0.1", "0.2", "0.3") for m in ("GD", "Adam")]
-        figures = [t for s in states for k, t in s if k == "image"]
+        figures = [t for s in states for k, t, *_ in s if k == "image"]
         assert len(set(figures)) == 6 and all((page.parent / spec["states"]).with_name(f).exists() for f in figures)
+        # Each state's figure carries what it says, for its alt text (its title here).
+        described = [piece[2] for s in states for piece in s if piece[0] == "image"]
+        assert all(f"{m} {e}" in d for (e, m), d in
+                   zip([(e, m) for e in ("0.1", "0.2", "0.3") for m in ("GD", "Adam")], described, strict=True))
         # The default state is what the page shows; the cell below sees the default and no leak.
         assert "GD 0.2 2&#10;" in html and "below: 0.2 GD 2&#10;" in html
         caption = re.search(r'<p class="livecode-params-caption">(.*?)</p>', html).group(1)

@@ -10,7 +10,8 @@ from slidesite.paths import PACKAGE_DIR
 # The MkDocs adapter: the only modules that may import MkDocs or Material (README, "Site generator").
 ADAPTER = {"plugin.py", "config.py", "build.py", "serve/speedups.py", "serve/dev_server.py"}
 # What the browser's worker writes into Pyodide as the package slidesite.livecode.
-BROWSER_RUNNER = {"livecode/__init__.py", "livecode/runner.py", "livecode/check.py", "livecode/mpl_backend.py"}
+BROWSER_RUNNER = {"livecode/__init__.py", "livecode/runner.py", "livecode/check.py", "livecode/mpl_backend.py",
+                  "livecode/figure_alt.py"}
 
 
 def _modules() -> dict[str, ast.Module]:

@@ -13,8 +13,8 @@ import html
 import struct
 from pathlib import Path
 
+from ..run.cell_process import png_description
 from ..run.execute import CellOutput
-from .figure_alt import DESCRIPTION_KEY
 
 FROZEN_NOTE = "ビルド時に計算した出力"
 LIVE_ONLY_NOTE = "このセルはビルド時には実行していません。ブラウザで実行すると結果が表示されます。"
@@ -45,15 +45,7 @@ def figure_alt(path: Path, number: int, cell: int, author_alt: str | None = None
     legend, written into the PNG by the runner), else which cell drew it."""
     if author_alt:
         return author_alt if number == 1 else f"{author_alt}（図 {number}）"
-    described = ""
-    try:
-        from PIL import Image
-
-        with Image.open(path) as image:
-            described = str(getattr(image, "text", {}).get(DESCRIPTION_KEY, ""))
-    except OSError:
-        pass
-    return described or f"図 {number}（セル {cell} の出力）"
+    return png_description(path) or f"図 {number}（セル {cell} の出力）"
 
 
 def frozen_html(index: int, result: CellOutput, figures_url: str, figures_dir: Path, alt: str | None = None) -> str:

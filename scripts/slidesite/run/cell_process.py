@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from ..livecode.figure_alt import DESCRIPTION_KEY
 from .cell_states import StateResult, run_states
 from .messages import Finished, PageEnd, PageJob, Ready, Started
 
@@ -103,6 +104,17 @@ def store_figure(png: bytes, folder: Path) -> str:
         tmp.write_bytes(data)
         tmp.replace(target)
     return name
+
+
+def png_description(path: Path) -> str:
+    """What the runner wrote into a figure's PNG about it (title, axes, legend), or ""."""
+    try:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            return str(getattr(image, "text", {}).get(DESCRIPTION_KEY, ""))
+    except OSError:
+        return ""
 
 
 def main(argv: list[str]) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..source.cells import Cell, CellOptionError
 from ..source.params import Param, check_count, combinations, describe, find_params, with_values
+from .cell_process import png_description
 
 StateResult = tuple[str, list[tuple[str, str]], bool]
 
@@ -42,8 +43,12 @@ def state_problem(cell: Cell, params: list[Param], states: tuple[StateResult, ..
 
 def save_states(states: tuple[StateResult, ...], folder: Path) -> str:
     """Write the state data into the figure store; its file name."""
-    data = json.dumps({"states": [_joined(outputs) for _, outputs, _ in states]}, ensure_ascii=False,
-                      separators=(",", ":")).encode()
+    joined = [_joined(outputs) for _, outputs, _ in states]
+    for state in joined:  # each figure with what it says (title, axes, legend), for its alt text
+        for piece in state:
+            if piece[0] == "image":
+                piece.append(png_description(folder / piece[1]))
+    data = json.dumps({"states": joined}, ensure_ascii=False, separators=(",", ":")).encode()
     name = hashlib.sha256(data).hexdigest()[:20] + ".json"
     target = folder / name
     if not target.exists():

@@ -82,7 +82,7 @@ export class Cell {
     });
     this.output.hidden = true;
     this.out = new Output(this.output, this.index, pre.dataset.alt);
-    if (params) this.controls = new Controls(params, this.index, (name) => this.onParam(name));
+    if (params) this.controls = new Controls(params, this.index, (name) => this.onParam(name), pre.dataset.alt);
     root.append(editorBox, ...(this.controls ? [this.controls.element] : []), bar, this.output);
     root.addEventListener("click", (e) => this.onClick(e));
     pre.replaceWith(root);

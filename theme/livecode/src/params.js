@@ -5,6 +5,7 @@
 // the cell comes on screen or a control is first touched; the neighbouring states' figures are
 // prefetched. The cell's code always shows the current values on its #@param lines.
 import { el } from "./dom.js";
+import { figureAlt } from "./figure_alt.js";
 
 // `name = value  #@param …`: what the build's PARAM_LINE matches.
 const PARAM_LINE = /^(\s*[A-Za-z_]\w*\s*=\s*)(.*?)(\s*#\s*@param\b.*)$/;
@@ -40,8 +41,10 @@ export class Controls {
    * @param {{params: object[], states: string}} spec
    * @param {number} cell the cell's number (labels, alt text)
    * @param {(name: string, fromReader: boolean) => void} onChange
+   * @param {string} [alt] the cell's alt="…" option, for every state's figures
    */
-  constructor(spec, cell, onChange) {
+  constructor(spec, cell, onChange, alt = "") {
+    this.alt = alt;
     this.params = spec.params;
     this.statesUrl = spec.states ? new URL(spec.states, document.baseURI) : null;
     this.cell = cell;
@@ -201,10 +204,12 @@ export class Controls {
     let text = null;
     let images = 0;
     const decoding = [];
-    for (const [kind, value] of state) {
+    for (const [kind, value, described] of state) {
       if (kind === "image") {
         images += 1;
-        const img = el("img", { class: "livecode-figure", alt: `図 ${images}（セル ${this.cell} の出力）` });
+        // The build's rule (figure_alt): the author's alt="…", else what the figure says, else which cell.
+        const alt = this.alt ? figureAlt("", images, this.cell, this.alt) : described || figureAlt("", images, this.cell);
+        const img = el("img", { class: "livecode-figure", alt });
         img.src = this.figureUrl(value);
         decoding.push(img.decode().catch(() => {}));
         nodes.push(img);
