@@ -110,7 +110,16 @@ def convert(deck: Deck, links: PageLinks, rendered: list[PageSlide]) -> Textbook
         shown = page_slide.footer_html if slide.effective.get("footer") != footer else None
         footer = slide.effective.get("footer")
         parts.append(_section(slide, page_slide, links, bodies, shown))
-    return TextbookPage("\n".join(parts).rstrip() + "\n", bodies)
+    return TextbookPage("\n".join(parts).rstrip() + "\n", [_focusable_code(body) for body in bodies])
+
+
+# A code block wider than its column scrolls sideways on the page: a keyboard user must be able to reach
+# it to scroll it (WCAG 2.1.1), so the code of every block takes the focus.
+CODE_IN_PRE = re.compile(r"(<pre\b[^>]*>\s*<code\b)(?![^>]*\btabindex=)")
+
+
+def _focusable_code(body: str) -> str:
+    return CODE_IN_PRE.sub(r'\1 tabindex="0"', body)
 
 
 def put_slide_bodies(html_text: str, bodies: list[str]) -> str:
