@@ -120,7 +120,9 @@ export class Controls {
     const literal = this.values[p.name];
     const label = p.values.length ? p.labels[p.values.indexOf(literal)] : literal;
     this.shown[p.name].textContent = label;
-    this.inputs[p.name].setAttribute("aria-valuetext", `${p.name} = ${label}`);
+    const input = this.inputs[p.name];
+    // ARIA allows a value text on a slider or spin box only; a menu and a checkbox speak their own value.
+    if (input.matches('input[type="range"], input[type="number"]')) input.setAttribute("aria-valuetext", `${p.name} = ${label}`);
   }
 
   /** Set a control from outside (the presenter's window, Reset); no onChange. */
