@@ -16,7 +16,7 @@ from tests.support.marp_corpus import FEATURES, built_corpus_site, make_corpus_p
 from tests.support.project import run_build
 from tests.support.server import static_server
 
-from .contrast import MIN_CONTRAST, NO_TRANSITIONS, low_contrast, set_scheme
+from .contrast import NO_TRANSITIONS, low_contrast, set_scheme
 from .helpers import ARTIFACTS, font_loaded, screenshot, slide_is_drawn
 
 SCHEMES = ("default", "slate")
@@ -48,16 +48,8 @@ def unreadable(page: Page) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("part", range(3))  # shared by pytest's workers: every third page each
-def test_every_textbook_page_of_the_site_reads_in_both_schemes(built_site: Path, site_url: str, page: Page, part: int):
-    pages = sorted(p.parent.relative_to(built_site).as_posix() for p in built_site.glob("lectures/*/index.html"))
-    assert len(pages) >= 10
-    problems = []
-    for path in [*pages, "exercises", "."][part::3]:
-        page.goto(f"{site_url}{path}/", wait_until="load")
-        wait_for_cells(page)
-        problems += [f"{path}: {p}" for p in unreadable(page)]
-    assert not problems, f"{len(problems)} texts under {MIN_CONTRAST}:1\n" + "\n".join(problems[:40])
+# Every page of the site in both schemes: tests/browser/test_accessibility.py (axe's colour-contrast at AA,
+# stricter than the 3 : 1 this issue asked for, on every generated page and deck).
 
 
 def test_cells_follow_the_palette_toggle(site_url: str, page: Page):

@@ -152,7 +152,7 @@ def test_body_and_code_fonts_are_self_hosted(
 @pytest.mark.parametrize(
     ("scheme", "def_bg", "accent", "lc_bg"),
     [
-        ("default", "rgb(224, 242, 241)", "rgb(70, 130, 180)", "#fff"),
+        ("default", "rgb(224, 242, 241)", "rgb(59, 111, 154)", "#fff"),  # #3b6f9a: honwaka's blue at 4.5 : 1 on the page
         ("slate", "rgba(77, 182, 172, 0.16)", "rgb(127, 179, 221)", "hsla"),
     ],
 )

@@ -39,8 +39,17 @@ def page_html(site: Path, name: str) -> str:
 
 def slides_markup(page: str) -> list[str]:
     """Every slide's svg as written, with what legitimately differs made equal: where emoji pictures
-    and KaTeX fonts come from (the site, not a CDN) and the random id of a scoped style."""
+    and KaTeX fonts come from (the site, not a CDN), the random id of a scoped style, and the language
+    (the site's `lang` directive where plain marp-cli takes the machine's locale), and the name a
+    formula gets from its TeX."""
     page = page[page.find("<svg data-marpit-svg"):]
+    page = re.sub(r' data-lang="[^"]*"|--lang:[^;"]*;', "", page)
+    page = re.sub(r' lang="[^"]*"', ' lang="LANG"', page)
+    page = page.replace(' style=""', "")  # what is left of a style that held only --lang
+    page = re.sub(r'(role="img") aria-label="[^"]*"', r"\1", page)  # formulas named by their TeX (#24)
+    # With a lang directive Marp writes a section's attributes in another order.
+    page = re.sub(r"<section\b([^>]*)>", lambda m: "<section " + " ".join(sorted(
+        re.findall(r'[\w:-]+(?:="[^"]*")?', m.group(1)))) + ">", page)
     page = re.sub(r'(src="|url\()[^"\s)]*?/([0-9a-f-]+\.svg)', r"\1EMOJI/\2", page)
     page = re.sub(r"data-marpit-scope-[\w-]+", "data-marpit-scope", page)
     return SLIDE_SVG.findall(page)

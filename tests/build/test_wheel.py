@@ -145,7 +145,9 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _run(["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], root)
     # The runtime (bundle, Pyodide, font) is keyed by its inputs: share this repository's, built once.
     (root / ".cache").mkdir()
-    (root / ".cache" / "runtime").symlink_to(Project.at(REPO).runtime_cache, target_is_directory=True)
+    shared = Project.at(REPO).runtime_cache
+    shared.mkdir(parents=True, exist_ok=True)
+    (root / ".cache" / "runtime").symlink_to(shared, target_is_directory=True)
     _run([str(python), "-m", "slidesite.build", "--pdf"], root, timeout=900)
     return root
 

@@ -22,7 +22,7 @@ import pytest
 from slidesite.livecode import check as livecode_check
 from slidesite.livecode import runner
 from slidesite.livecode.cell_html import defined_names
-from slidesite.run.run_cells import CellRun, page_session, run_cells
+from slidesite.run.run_cells import CellRun, page_session
 from slidesite.source.cells import Cell, find_cells
 
 from tests.support import REPO as ROOT
@@ -247,9 +247,9 @@ def test_no_hand_made_answer_checking_is_left(name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def built() -> dict[str, list[CellRun]]:
+def built(deck_runs: Callable[[str], list[CellRun]]) -> dict[str, list[CellRun]]:
     """Every deck's cells, run by the build's executor (a BuildError for a bad solution, check or starter)."""
-    return {name: list(run_cells(ROOT / name)) for name in DECKS}
+    return {name: deck_runs(name) for name in DECKS}
 
 
 @pytest.mark.parametrize("name", DECKS)

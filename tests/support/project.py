@@ -43,7 +43,9 @@ def make_project(root: Path, decks: dict[str, str], *, node_modules: bool = True
         (root / "node_modules").symlink_to(REPO / "node_modules")
         # The live-cell runtime (bundle, Pyodide, font) is the same for every test project: built once.
         (root / ".cache").mkdir(exist_ok=True)
-        (root / ".cache" / "runtime").symlink_to(Project.at(REPO).runtime_cache, target_is_directory=True)
+        shared = Project.at(REPO).runtime_cache
+        shared.mkdir(parents=True, exist_ok=True)  # a fresh clone has none yet
+        (root / ".cache" / "runtime").symlink_to(shared, target_is_directory=True)
     (root / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
     (root / "slides").mkdir(exist_ok=True)
     for rel, text in MINIMAL_DOCS.items():

@@ -83,22 +83,28 @@ def page_session(path: Path) -> Iterator[tuple[runner.Session, list[Cell]]]:
 
 def run_file(path: Path, verbose: bool = False) -> list[str]:
     """Run every cell of one file; return a list of failure messages."""
-    failures: list[str] = []
     try:
         runs = list(run_cells(path))
     except BuildError as err:  # a bad exercise: its solution, checks or starter
         return [str(err)]
+    if verbose:
+        for run in runs:
+            print(f"--- {path}:{run.cell.line} (cell {run.cell.index})\n{run.output}{run.error or ''}")
+    return failures(path, runs)
+
+
+def failures(path: Path, runs: list[CellRun]) -> list[str]:
+    """What went wrong in a file's run: a cell that raised unexpectedly, an expect-error cell that did not."""
+    found: list[str] = []
     for run in runs:
         cell = run.cell
-        if verbose:
-            print(f"--- {path}:{cell.line} (cell {cell.index})\n{run.output}{run.error or ''}")
         if cell.live_only:
             continue
         if run.error and not cell.expect_error:
-            failures.append(f"{path}:{cell.line}: cell {cell.index} failed\n{run.error}")
+            found.append(f"{path}:{cell.line}: cell {cell.index} failed\n{run.error}")
         if cell.expect_error and not run.error:
-            failures.append(f"{path}:{cell.line}: cell {cell.index} is marked expect-error but ran cleanly")
-    return failures
+            found.append(f"{path}:{cell.line}: cell {cell.index} is marked expect-error but ran cleanly")
+    return found
 
 
 def main(argv: list[str]) -> int:
