@@ -184,7 +184,8 @@ def test_section_classes_backgrounds_and_sized_images(torture):
 
 def test_code_blocks_and_live_cells_keep_their_markup(torture):
     part = section(lecture(torture, "course-ch01"), SLIDE["code"])
-    assert '<code class="language-python"><span class="hljs-comment"># 日本語のコメント</span>' in part
+    # tabindex: a code block that scrolls sideways is reachable by keyboard (#24)
+    assert '<code tabindex="0" class="language-python"><span class="hljs-comment"># 日本語のコメント</span>' in part
     assert ('<pre class="livecode-source" data-cell="1"># セルの中の日本語&#10;x = &quot;あいう&quot;</pre>'
             '<div class="livecode-frozen" data-cell="1" data-status="ok"></div>') in part
 
