@@ -95,8 +95,12 @@ def store_figure(png: bytes, folder: Path) -> str:
     small = image.quantize(colors=FIGURE_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buf = io.BytesIO()
     small.save(buf, format="PNG", optimize=True, pnginfo=_text_chunks(image))
-    data = buf.getvalue() if buf.tell() < len(png) else png
-    name = hashlib.sha256(data).hexdigest()[:20] + ".png"
+    return store(buf.getvalue() if buf.tell() < len(png) else png, folder, ".png")
+
+
+def store(data: bytes, folder: Path, suffix: str) -> str:
+    """Put data into the content-addressed figure store (written once, atomically); its file name."""
+    name = hashlib.sha256(data).hexdigest()[:20] + suffix
     target = folder / name
     if not target.exists():
         folder.mkdir(parents=True, exist_ok=True)

@@ -7,14 +7,12 @@ installed and named like a figure): `{"states": [[[kind, text], …], …]}` in 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from pathlib import Path
 
 from ..source.cells import Cell, CellOptionError
 from ..source.params import Param, check_count, combinations, describe, find_params, with_values
-from .cell_process import png_description
+from .cell_process import png_description, store
 
 StateResult = tuple[str, list[tuple[str, str]], bool]
 
@@ -48,15 +46,7 @@ def save_states(states: tuple[StateResult, ...], folder: Path) -> str:
         for piece in state:
             if piece[0] == "image":
                 piece.append(png_description(folder / piece[1]))
-    data = json.dumps({"states": joined}, ensure_ascii=False, separators=(",", ":")).encode()
-    name = hashlib.sha256(data).hexdigest()[:20] + ".json"
-    target = folder / name
-    if not target.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-    return name
+    return store(json.dumps({"states": joined}, ensure_ascii=False, separators=(",", ":")).encode(), folder, ".json")
 
 
 def _joined(outputs: list[tuple[str, str]]) -> list[list[str]]:
