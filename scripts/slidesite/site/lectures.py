@@ -6,6 +6,7 @@ import html
 from pathlib import PurePosixPath
 
 from ..marp.compile import BuiltDeck
+from ..source.deck import Deck
 
 LECTURE_LIST_MARKER = "<!-- slidesite:lectures -->"
 
@@ -28,3 +29,8 @@ def lecture_table(decks: list[BuiltDeck], page_src_uri: str) -> str:
         )
     head = "<thead><tr><th>回</th><th>タイトル</th><th>発表</th><th>日付</th><th>区分</th></tr></thead>"
     return f'<table class="lecture-table">{head}<tbody>{"".join(rows)}</tbody></table>'
+
+
+def deck_page_uri(deck: Deck) -> str:
+    """The source path of a deck's textbook page (generated; its URL is lectures/<deck>/)."""
+    return f"lectures/{deck.name}.md"

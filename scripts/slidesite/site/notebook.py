@@ -39,6 +39,7 @@ from ..run.execute import CellOutput, PageOutputs
 from ..source.cells import Cell, cells_of, iter_fences
 from ..source.deck import COMMENT, EXTERNAL, MD_IMAGE, Deck, code_line_mask, split_front_matter
 from .exercises import deck_labels, default_label, page_labels
+from .lectures import deck_page_uri
 
 NOTEBOOKS_DIR = "notebooks"  # in the site, relative to its root
 CHECK_MODULE = "livecode_check.py"  # the site's exercise comparison, copied next to the notebooks
@@ -607,7 +608,7 @@ def install(site: Path, decks: list[Deck], pages: dict[str, Page], outputs: dict
             site_url: str, figures: Path, cache: Path) -> dict[str, int]:
     """Make every deck's and page's notebook and write them into the site; their sizes by name."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
-    sources = [deck_source(d, outputs.get(f"lectures/{d.name}.md"), site_url, deck_labels(d)) for d in decks]
+    sources = [deck_source(d, outputs.get(deck_page_uri(d)), site_url, deck_labels(d)) for d in decks]
     for uri, page in pages.items():
         text = page.path.read_text(encoding="utf-8")
         src = page_source(page.path, uri, page.url, page.title, outputs.get(uri), site_url, {})
@@ -618,7 +619,7 @@ def install(site: Path, decks: list[Deck], pages: dict[str, Page], outputs: dict
 
 def page_links(decks: list[Deck], pages: dict[str, Page], repo_url: str | None) -> dict[str, NotebookLinks]:
     """Each page's notebook buttons, by src_uri: every deck's textbook page and every page with cells."""
-    found = {f"lectures/{d.name}.md": notebook_links(d.name, f"lectures/{d.name}/", repo_url) for d in decks}
+    found = {deck_page_uri(d): notebook_links(d.name, f"lectures/{d.name}/", repo_url) for d in decks}
     for uri, page in pages.items():
         found[uri] = notebook_links(notebook_name(uri), page.url, repo_url)
     return found

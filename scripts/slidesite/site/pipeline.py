@@ -45,7 +45,7 @@ from .exercises import (
     page_labels,
     progress_html,
 )
-from .lectures import LECTURE_LIST_MARKER, lecture_table
+from .lectures import LECTURE_LIST_MARKER, deck_page_uri, lecture_table
 from .links import check_site, relative_url
 from .static_assets import install_site_assets
 
@@ -80,11 +80,6 @@ class GeneratedPage:
 
     uri: str
     markdown: str
-
-
-def deck_page_uri(deck: Deck) -> str:
-    """The textbook page of a deck."""
-    return f"lectures/{deck.name}.md"
 
 
 @dataclass
